@@ -1,0 +1,9 @@
+namespace LiteRt.Graph.Catalog;
+
+/// <summary>Reshapes, transposes, concat/split, slices, pads, gathers, reductions and arg-max.</summary>
+internal static partial class DataMovementOps
+{
+    public static void Register(Action<OpDefinition> add)
+    {
+    }
+}

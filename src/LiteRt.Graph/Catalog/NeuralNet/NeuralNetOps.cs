@@ -1,0 +1,9 @@
+namespace LiteRt.Graph.Catalog;
+
+/// <summary>Convolutions, fully connected, matmul, pooling, softmax, normalization, resize.</summary>
+internal static partial class NeuralNetOps
+{
+    public static void Register(Action<OpDefinition> add)
+    {
+    }
+}

@@ -1,0 +1,10 @@
+using LiteRt.Runtime.Execution;
+
+namespace LiteRt.Runtime.Cpu.Kernels;
+
+internal static partial class ElementwiseKernels
+{
+    public static void Register(Action<CpuKernel> add)
+    {
+    }
+}
