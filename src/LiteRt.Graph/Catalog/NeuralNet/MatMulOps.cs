@@ -31,19 +31,9 @@ internal static class MatMulOps
 
     // ---- FULLY_CONNECTED ----
 
-    /// <summary>FullyConnectedOptions, validated.</summary>
-    public static (bool KeepNumDims, ActivationFunctionType Activation) ReadFullyConnected(Operation op, string? node)
-    {
-        int format = op.IntAttr("weights_format", 0);
-        if (format != 0) throw new LiteRtModelException($"weights_format {format} (shuffled weights) is not supported", node);
-        var act = op.FusedActivation;
-        ActivationClamp.Require(act, node);
-        return (op.BoolAttr("keep_num_dims"), act);
-    }
-
     private static void FullyConnectedShape(ShapeContext ctx)
     {
-        var (keep, _) = ReadFullyConnected(ctx.Op, ctx.Node);
+        var (keep, _) = NeuralNetAttributes.FullyConnected(ctx.Op, ctx.Node);
         var input = ctx.InputShape(0);
         var weights = ctx.InputShape(1);
         ctx.Require(weights.Length == 2, $"weights must be 2-D [units, in], got {Shapes.Format(weights)}");
@@ -71,7 +61,7 @@ internal static class MatMulOps
 
     private static void FullyConnectedReference(ReferenceContext ctx)
     {
-        var (_, act) = ReadFullyConnected(ctx.Op, ctx.Node);
+        var (_, act) = NeuralNetAttributes.FullyConnected(ctx.Op, ctx.Node);
         var input = ctx.Input(0);
         var weights = ctx.Input(1);
         double[]? bias = ctx.HasInput(2) ? ctx.Input(2).Data : null;

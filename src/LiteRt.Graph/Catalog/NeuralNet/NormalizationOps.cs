@@ -39,9 +39,6 @@ internal static class NormalizationOps
         });
     }
 
-    /// <summary>The softmax beta: the option's value, 1 when the op has no options table at all.</summary>
-    public static float SoftmaxBeta(Operation op) => op.Options is null ? 1f : op.FloatAttr("beta", 1f);
-
     private static void SameShapeRank1(ShapeContext ctx)
     {
         var input = ctx.InputShape(0);
@@ -57,7 +54,7 @@ internal static class NormalizationOps
 
     private static void SoftmaxReference(ReferenceContext ctx)
     {
-        double beta = SoftmaxBeta(ctx.Op);
+        double beta = NeuralNetAttributes.SoftmaxBeta(ctx.Op);
         var input = ctx.Input(0);
         ForEachRow(input.Data, ctx.Output(0).Data, input.Shape[^1], (x, y) =>
         {

@@ -29,17 +29,9 @@ internal static class ResizeOps
         });
     }
 
-    /// <summary>(align_corners, half_pixel_centers), validated.</summary>
-    public static (bool AlignCorners, bool HalfPixelCenters) ReadOptions(Operation op, string? node, bool bilinear)
-    {
-        bool align = op.BoolAttr("align_corners"), half = op.BoolAttr("half_pixel_centers");
-        if (bilinear && align && half) throw new LiteRtModelException("half_pixel_centers requires align_corners to be false", node);
-        return (align, half);
-    }
-
     private static void ResizeShape(ShapeContext ctx, bool bilinear)
     {
-        ReadOptions(ctx.Op, ctx.Node, bilinear);
+        NeuralNetAttributes.Resize(ctx.Op, ctx.Node);
         var input = ctx.InputShape(0);
         ctx.Require(input.Length == 4, $"input must be 4-D NHWC, got {Shapes.Format(input)}");
         ctx.Require(ctx.InputShape(1) is [2] or [-1], "size must be a 1-D tensor of 2 values");
@@ -53,7 +45,7 @@ internal static class ResizeOps
 
     private static void BilinearReference(ReferenceContext ctx)
     {
-        var (align, half) = ReadOptions(ctx.Op, ctx.Node, bilinear: true);
+        var (align, half) = NeuralNetAttributes.Resize(ctx.Op, ctx.Node);
         var input = ctx.Input(0);
         var output = ctx.Output(0);
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = input.Shape[3];
@@ -80,7 +72,7 @@ internal static class ResizeOps
 
     private static void NearestReference(ReferenceContext ctx)
     {
-        var (align, half) = ReadOptions(ctx.Op, ctx.Node, bilinear: false);
+        var (align, half) = NeuralNetAttributes.Resize(ctx.Op, ctx.Node);
         var input = ctx.Input(0);
         var output = ctx.Output(0);
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = input.Shape[3];
