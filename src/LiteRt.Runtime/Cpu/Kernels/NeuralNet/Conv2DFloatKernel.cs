@@ -5,15 +5,21 @@ using LiteRt.Runtime.Execution;
 namespace LiteRt.Runtime.Cpu.Kernels.NeuralNet;
 
 /// <summary>
-/// CONV_2D float32: per output pixel and group, an im2col patch (skipped for 1×1 filters, which read the input pixel
-/// directly) dotted with each filter row [h·w·in] (contiguous), plus bias, then the activation clamp.
+/// CONV_2D float32 as a matrix product per group: blocks of output pixels are the rows (their im2col patches, or the
+/// input pixels themselves for 1×1 filters), the filter [out, h·w·in] packed into 16-column panels is the other
+/// operand (<see cref="FloatGemm"/>); then bias and the activation clamp per output row.
 /// </summary>
 public static unsafe class Conv2DFloatKernel
 {
+    internal const int BlockRows = 64;
+
     private sealed class State
     {
         public required ConvDims D;
         public float Min, Max;
+        public float[]? Packed;
+        public int GroupPacked;
+        public long PackedOffset;
     }
 
     public static void Prepare(PreparedNode node)
@@ -21,49 +27,77 @@ public static unsafe class Conv2DFloatKernel
         ConvDims.RequireTypes(node, TensorType.Float32, TensorType.Float32, TensorType.Float32);
         var d = ConvDims.Read(node, depthwise: false);
         var (min, max) = NeuralNetActivation.FloatRange(d.Attributes.Activation);
-        node.State = new State { D = d, Min = min, Max = max };
-        node.ScratchBytes = d.IsPointwise ? 0 : (long)d.PatchLength * sizeof(float);
+        int k = d.PatchLength;
+        var st = new State { D = d, Min = min, Max = max, GroupPacked = FloatGemm.PackedLength(k, d.OutPerGroup) };
+        long scratch = d.IsPointwise ? 0 : QuantizedMath.Align((long)BlockRows * k * sizeof(float));
+        st.PackedOffset = scratch;
+        var filter = node.Input(1);
+        if (filter.IsConstant)
+        {
+            st.Packed = new float[(long)d.Groups * st.GroupPacked];
+            Pack(filter.AsReadOnlySpan<float>(), d, st.Packed, st.GroupPacked);
+        }
+        else scratch += (long)d.Groups * st.GroupPacked * sizeof(float);
+        node.State = st;
+        node.ScratchBytes = scratch;
+    }
+
+    private static void Pack(ReadOnlySpan<float> filter, ConvDims d, Span<float> dst, int groupPacked)
+    {
+        for (int g = 0; g < d.Groups; g++)
+            FloatGemm.Pack(filter, g * d.OutPerGroup, d.OutPerGroup, d.PatchLength, dst.Slice(g * groupPacked, groupPacked));
     }
 
     public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();
         var d = st.D;
+        var a = d.Attributes;
         ReadOnlySpan<float> x = node.Input(0).AsReadOnlySpan<float>();
-        ReadOnlySpan<float> f = node.Input(1).AsReadOnlySpan<float>();
         ReadOnlySpan<float> bias = node.HasInput(2) ? node.Input(2).AsReadOnlySpan<float>() : default;
         Span<float> y = node.Output(0).AsSpan<float>();
         if (y.Length == 0) return;
-        int k = d.PatchLength, cg = d.FilterChannels, ocg = d.OutPerGroup, oc = d.OutChannels;
-        Span<float> patch = d.IsPointwise ? default : node.ScratchSpan<float>(0, k);
-        var a = d.Attributes;
-        for (int b = 0; b < d.Batches; b++)
-        for (int oy = 0; oy < d.OutHeight; oy++)
-        for (int ox = 0; ox < d.OutWidth; ox++)
+        int k = d.PatchLength, cg = d.FilterChannels, ocg = d.OutPerGroup, oc = d.OutChannels, gp = st.GroupPacked;
+        ReadOnlySpan<float> packed;
+        if (st.Packed is { } p) packed = p;
+        else
         {
-            int outBase = ((b * d.OutHeight + oy) * d.OutWidth + ox) * oc;
+            var dst = node.ScratchSpan<float>(st.PackedOffset, d.Groups * gp);
+            Pack(node.Input(1).AsReadOnlySpan<float>(), d, dst, gp);
+            packed = dst;
+        }
+        Span<float> block = d.IsPointwise ? default : node.ScratchSpan<float>(0, BlockRows * k);
+        Span<int> rowOffsets = stackalloc int[BlockRows];
+        int pixels = d.Batches * d.OutHeight * d.OutWidth, plane = d.OutHeight * d.OutWidth;
+        for (int p0 = 0; p0 < pixels; p0 += BlockRows)
+        {
+            int rows = Math.Min(BlockRows, pixels - p0);
             for (int g = 0; g < d.Groups; g++)
             {
-                ReadOnlySpan<float> p;
-                if (d.IsPointwise)
+                for (int r = 0; r < rows; r++)
                 {
-                    int iy = oy * a.StrideHeight, ix = ox * a.StrideWidth;
-                    p = x.Slice(((b * d.InHeight + iy) * d.InWidth + ix) * d.InChannels + g * cg, cg);
+                    int pix = p0 + r, b = pix / plane, oy = pix % plane / d.OutWidth, ox = pix % d.OutWidth;
+                    if (d.IsPointwise)
+                        rowOffsets[r] = ((b * d.InHeight + oy * a.StrideHeight) * d.InWidth + ox * a.StrideWidth) * d.InChannels + g * cg;
+                    else
+                    {
+                        Im2Col(x, block.Slice(r * k, k), d, b, oy, ox, g);
+                        rowOffsets[r] = r * k;
+                    }
                 }
-                else
-                {
-                    Im2Col(x, patch, d, b, oy, ox, g);
-                    p = patch;
-                }
-                for (int o = g * ocg; o < (g + 1) * ocg; o++)
-                    y[outBase + o] = TensorPrimitives.Dot(p, f.Slice(o * k, k)) + (bias.IsEmpty ? 0f : bias[o]);
+                FloatGemm.Multiply(d.IsPointwise ? x : block, rowOffsets, rows, packed.Slice(g * gp, gp), ocg, k, y.Slice(p0 * oc + g * ocg), oc);
             }
-            NeuralNetActivation.Clamp(y.Slice(outBase, oc), st.Min, st.Max);
+            for (int r = 0; r < rows; r++)
+            {
+                var outRow = y.Slice((p0 + r) * oc, oc);
+                if (!bias.IsEmpty) TensorPrimitives.Add(outRow, bias, outRow);
+                NeuralNetActivation.Clamp(outRow, st.Min, st.Max);
+            }
         }
     }
 
     /// <summary>Copies the receptive field of output pixel (b, oy, ox) for group g into patch [h, w, cg]; padding reads 0.</summary>
-    internal static void Im2Col(ReadOnlySpan<float> x, Span<float> patch, ConvDims d, int b, int oy, int ox, int g)
+    internal static void Im2Col<T>(ReadOnlySpan<T> x, Span<T> patch, ConvDims d, int b, int oy, int ox, int g)
     {
         var a = d.Attributes;
         int cg = d.FilterChannels, pos = 0;

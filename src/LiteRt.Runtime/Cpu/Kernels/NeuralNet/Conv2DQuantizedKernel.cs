@@ -4,22 +4,25 @@ using LiteRt.Runtime.Execution;
 namespace LiteRt.Runtime.Cpu.Kernels.NeuralNet;
 
 /// <summary>
-/// CONV_2D uint8 (per-tensor weights) and int8 (per-channel symmetric weights along dim 0): activations and weights
-/// minus their zero points as int16, exact int32 dot products per output channel plus the int32 bias, requantized with
-/// in_scale·w_scale[c]/out_scale (float64, half away from zero) and clamped to the fused activation range.
-/// Constant weights are packed once in Prepare; others are packed into scratch at each Eval.
+/// CONV_2D uint8 (per-tensor weights) and int8 (per-channel symmetric weights along dim 0) as an integer matrix
+/// product per group (<see cref="Int16Gemm"/>): blocks of output pixels' im2col patches minus the input zero point
+/// (int16) times the filter minus its zero points (packed once for constant filters, else at each Eval), exact int32
+/// sums plus the int32 bias, requantized with in_scale·w_scale[c]/out_scale in float32 (XNNPack's fp32 requantization) and clamped
+/// to the fused activation range.
 /// </summary>
 public static unsafe class Conv2DQuantizedKernel
 {
+    private const int BlockRows = Conv2DFloatKernel.BlockRows;
+
     private sealed class State
     {
         public required ConvDims D;
-        public required double[] Multipliers;
+        public required float[] Multipliers;
         public required int[] WeightZeroPoints;
         public short[]? Packed;
-        public int InZp, OutZp, ActMin, ActMax;
+        public int InZp, OutZp, ActMin, ActMax, GroupPacked, RowLength;
         public bool Signed;
-        public long WeightsOffset;
+        public long AccOffset, PackedOffset;
     }
 
     public static void Prepare(PreparedNode node)
@@ -32,25 +35,37 @@ public static unsafe class Conv2DQuantizedKernel
         var (outScale, outZp) = QuantizedMath.TensorParams(node, node.Output(0));
         var filter = node.Input(1);
         var (wScales, wZps) = QuantizedMath.ChannelParams(node, filter, 0, d.OutChannels);
-        var mult = new double[d.OutChannels];
-        for (int c = 0; c < mult.Length; c++) mult[c] = (double)inScale * wScales[c] / outScale;
+        var mult = new float[d.OutChannels];
+        for (int c = 0; c < mult.Length; c++) mult[c] = (float)((double)inScale * wScales[c] / outScale);
         var (min, max) = NeuralNetActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
+        int k = d.PatchLength;
         var st = new State
         {
             D = d, Multipliers = mult, WeightZeroPoints = wZps, InZp = inZp, OutZp = outZp, ActMin = min, ActMax = max,
-            Signed = type == TensorType.Int8,
+            Signed = type == TensorType.Int8, GroupPacked = Int16Gemm.PackedLength(k, d.OutPerGroup), RowLength = 2 * Int16Gemm.KPairs(k),
         };
-        int k = d.PatchLength;
-        long scratch = QuantizedMath.Align((long)k * sizeof(short));
-        st.WeightsOffset = scratch;
+        long scratch = QuantizedMath.Align((long)BlockRows * st.RowLength * sizeof(short));
+        st.AccOffset = scratch;
+        scratch += QuantizedMath.Align((long)BlockRows * d.OutPerGroup * sizeof(int));
+        st.PackedOffset = scratch;
         if (filter.IsConstant)
         {
-            st.Packed = new short[filter.ElementCount];
-            QuantizedMath.PackWeights(filter, st.Packed, wZps, Math.Max(k, 1), perColumn: false);
+            st.Packed = new short[(long)d.Groups * st.GroupPacked];
+            Pack(filter, d, wZps, st.Packed, st.GroupPacked);
         }
-        else scratch += filter.ElementCount * sizeof(short);
+        else scratch += (long)d.Groups * st.GroupPacked * sizeof(short);
         node.State = st;
         node.ScratchBytes = scratch;
+    }
+
+    private static void Pack(RuntimeTensor filter, ConvDims d, int[] zps, Span<short> dst, int groupPacked)
+    {
+        for (int g = 0; g < d.Groups; g++)
+        {
+            var slice = dst.Slice(g * groupPacked, groupPacked);
+            if (filter.Type == TensorType.Uint8) Int16Gemm.Pack(filter.AsReadOnlySpan<byte>(), g * d.OutPerGroup, d.OutPerGroup, d.PatchLength, zps, slice);
+            else Int16Gemm.Pack(filter.AsReadOnlySpan<sbyte>(), g * d.OutPerGroup, d.OutPerGroup, d.PatchLength, zps, slice);
+        }
     }
 
     public static void Eval(PreparedNode node)
@@ -63,41 +78,48 @@ public static unsafe class Conv2DQuantizedKernel
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         var d = st.D;
+        var a = d.Attributes;
         ReadOnlySpan<T> x = node.Input(0).AsReadOnlySpan<T>();
         ReadOnlySpan<int> bias = node.HasInput(2) ? node.Input(2).AsReadOnlySpan<int>() : default;
         Span<byte> y = node.Output(0).AsSpan<byte>();
         if (y.Length == 0) return;
-        int k = d.PatchLength, cg = d.FilterChannels, ocg = d.OutPerGroup, oc = d.OutChannels;
-        ReadOnlySpan<short> w;
-        if (st.Packed is { } packed) w = packed;
+        int k = d.PatchLength, cg = d.FilterChannels, ocg = d.OutPerGroup, oc = d.OutChannels, gp = st.GroupPacked, lda = st.RowLength;
+        ReadOnlySpan<short> packed;
+        if (st.Packed is { } pk) packed = pk;
         else
         {
-            var filter = node.Input(1);
-            var dst = node.ScratchSpan<short>(st.WeightsOffset, (int)filter.ElementCount);
-            QuantizedMath.PackWeights(filter, dst, st.WeightZeroPoints, Math.Max(k, 1), perColumn: false);
-            w = dst;
+            var dst = node.ScratchSpan<short>(st.PackedOffset, d.Groups * gp);
+            Pack(node.Input(1), d, st.WeightZeroPoints, dst, gp);
+            packed = dst;
         }
-        Span<short> patch = node.ScratchSpan<short>(0, k);
-        var a = d.Attributes;
-        for (int b = 0; b < d.Batches; b++)
-        for (int oy = 0; oy < d.OutHeight; oy++)
-        for (int ox = 0; ox < d.OutWidth; ox++)
+        Span<short> block = node.ScratchSpan<short>(0, BlockRows * lda);
+        Span<int> acc = node.ScratchSpan<int>(st.AccOffset, BlockRows * ocg);
+        Span<int> rowOffsets = stackalloc int[BlockRows];
+        int pixels = d.Batches * d.OutHeight * d.OutWidth, plane = d.OutHeight * d.OutWidth;
+        for (int p0 = 0; p0 < pixels; p0 += BlockRows)
         {
-            int outBase = ((b * d.OutHeight + oy) * d.OutWidth + ox) * oc;
+            int rows = Math.Min(BlockRows, pixels - p0);
             for (int g = 0; g < d.Groups; g++)
             {
-                if (d.IsPointwise)
+                for (int r = 0; r < rows; r++)
                 {
-                    int iy = oy * a.StrideHeight, ix = ox * a.StrideWidth;
-                    QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix) * d.InChannels + g * cg, cg), patch, st.InZp);
+                    int pix = p0 + r, b = pix / plane, oy = pix % plane / d.OutWidth, ox = pix % d.OutWidth;
+                    var row = block.Slice(r * lda, lda);
+                    if (d.IsPointwise)
+                    {
+                        int iy = oy * a.StrideHeight, ix = ox * a.StrideWidth;
+                        QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix) * d.InChannels + g * cg, cg), row, st.InZp);
+                    }
+                    else Im2Col(x, row, d, st.InZp, b, oy, ox, g);
+                    if (lda > k) row[k] = 0;
+                    rowOffsets[r] = r * lda;
                 }
-                else Im2Col(x, patch, d, st.InZp, b, oy, ox, g);
-                for (int o = g * ocg; o < (g + 1) * ocg; o++)
-                {
-                    int acc = QuantizedMath.Dot(patch, w.Slice(o * k, k));
-                    if (!bias.IsEmpty) acc += bias[o];
-                    y[outBase + o] = (byte)QuantizedMath.Requantize(acc, st.Multipliers[o], st.OutZp, st.ActMin, st.ActMax);
-                }
+                Int16Gemm.Multiply(block, rowOffsets, rows, packed.Slice(g * gp, gp), ocg, k, acc, ocg);
+                var groupBias = bias.IsEmpty ? default : bias.Slice(g * ocg, ocg);
+                var groupMult = st.Multipliers.AsSpan(g * ocg, ocg);
+                for (int r = 0; r < rows; r++)
+                    QuantizedMath.RequantizeRow(acc.Slice(r * ocg, ocg), groupBias, groupMult, st.OutZp, st.ActMin, st.ActMax,
+                        y.Slice((p0 + r) * oc + g * ocg, ocg));
             }
         }
     }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
 
@@ -5,17 +8,18 @@ namespace LiteRt.Runtime.Cpu.Kernels.NeuralNet;
 
 /// <summary>
 /// DEPTHWISE_CONV_2D uint8 (per-tensor weights) and int8 (per-channel symmetric weights along dim 3): int32
-/// accumulators per output channel (scratch) start at the bias and add (x − x_zp)·(w − w_zp) over valid taps, then
-/// requantize with in_scale·w_scale[c]/out_scale and clamp to the activation range.
+/// accumulators per output channel (scratch) start at zero and add (x − x_zp)·(w − w_zp) over valid taps (8 channels
+/// at a time with AVX2 for multiplier 1), then bias, requantization with in_scale·w_scale[c]/out_scale (float32) and
+/// the activation clamp.
 /// </summary>
 public static unsafe class DepthwiseConv2DQuantizedKernel
 {
     private sealed class State
     {
         public required ConvDims D;
-        public required double[] Multipliers;
+        public required float[] Multipliers;
         public required int[] WeightZeroPoints;
-        public short[]? Packed;
+        public int[]? Packed;
         public int InZp, OutZp, ActMin, ActMax;
         public bool Signed;
         public long WeightsOffset;
@@ -31,8 +35,8 @@ public static unsafe class DepthwiseConv2DQuantizedKernel
         var (outScale, outZp) = QuantizedMath.TensorParams(node, node.Output(0));
         var filter = node.Input(1);
         var (wScales, wZps) = QuantizedMath.ChannelParams(node, filter, 3, d.OutChannels);
-        var mult = new double[d.OutChannels];
-        for (int c = 0; c < mult.Length; c++) mult[c] = (double)inScale * wScales[c] / outScale;
+        var mult = new float[d.OutChannels];
+        for (int c = 0; c < mult.Length; c++) mult[c] = (float)((double)inScale * wScales[c] / outScale);
         var (min, max) = NeuralNetActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
         var st = new State
         {
@@ -43,12 +47,29 @@ public static unsafe class DepthwiseConv2DQuantizedKernel
         st.WeightsOffset = scratch;
         if (filter.IsConstant)
         {
-            st.Packed = new short[filter.ElementCount];
-            if (wZps.Length > 0) QuantizedMath.PackWeights(filter, st.Packed, wZps, 1, perColumn: true);
+            st.Packed = new int[filter.ElementCount];
+            Pack(filter, wZps, st.Packed);
         }
-        else scratch += filter.ElementCount * sizeof(short);
+        else scratch += filter.ElementCount * sizeof(int);
         node.State = st;
         node.ScratchBytes = scratch;
+    }
+
+    /// <summary>Filter [1, h, w, oc] minus each channel's zero point, as int32.</summary>
+    private static void Pack(RuntimeTensor filter, int[] zps, Span<int> dst)
+    {
+        int oc = zps.Length;
+        if (oc == 0) return;
+        if (filter.Type == TensorType.Uint8)
+        {
+            var raw = filter.AsReadOnlySpan<byte>();
+            for (int i = 0; i < raw.Length; i++) dst[i] = raw[i] - zps[i % oc];
+        }
+        else
+        {
+            var raw = filter.AsReadOnlySpan<sbyte>();
+            for (int i = 0; i < raw.Length; i++) dst[i] = raw[i] - zps[i % oc];
+        }
     }
 
     public static void Eval(PreparedNode node)
@@ -67,13 +88,12 @@ public static unsafe class DepthwiseConv2DQuantizedKernel
         Span<byte> y = node.Output(0).AsSpan<byte>();
         if (y.Length == 0) return;
         int c = d.InChannels, oc = d.OutChannels, mult = d.OutPerGroup, zp = st.InZp;
-        ReadOnlySpan<short> w;
+        ReadOnlySpan<int> w;
         if (st.Packed is { } packed) w = packed;
         else
         {
-            var filter = node.Input(1);
-            var dst = node.ScratchSpan<short>(st.WeightsOffset, (int)filter.ElementCount);
-            QuantizedMath.PackWeights(filter, dst, st.WeightZeroPoints, 1, perColumn: true);
+            var dst = node.ScratchSpan<int>(st.WeightsOffset, (int)node.Input(1).ElementCount);
+            Pack(node.Input(1), st.WeightZeroPoints, dst);
             w = dst;
         }
         Span<int> acc = node.ScratchSpan<int>(0, oc);
@@ -81,8 +101,7 @@ public static unsafe class DepthwiseConv2DQuantizedKernel
         for (int oy = 0; oy < d.OutHeight; oy++)
         for (int ox = 0; ox < d.OutWidth; ox++)
         {
-            if (bias.IsEmpty) acc.Clear();
-            else bias.CopyTo(acc);
+            acc.Clear();
             for (int ky = 0; ky < d.FilterHeight; ky++)
             {
                 int iy = oy * a.StrideHeight - d.Window.PadTop + ky * a.DilationHeight;
@@ -93,10 +112,7 @@ public static unsafe class DepthwiseConv2DQuantizedKernel
                     if (ix < 0 || ix >= d.InWidth) continue;
                     var inRow = x.Slice(((b * d.InHeight + iy) * d.InWidth + ix) * c, c);
                     var tap = w.Slice((ky * d.FilterWidth + kx) * oc, oc);
-                    if (mult == 1)
-                    {
-                        for (int ic = 0; ic < c; ic++) acc[ic] += (QuantizedMath.ToInt(inRow[ic]) - zp) * tap[ic];
-                    }
+                    if (mult == 1) Accumulate(inRow, tap, acc, zp);
                     else
                     {
                         for (int ic = 0; ic < c; ic++)
@@ -107,9 +123,31 @@ public static unsafe class DepthwiseConv2DQuantizedKernel
                     }
                 }
             }
-            var outRow = y.Slice(((b * d.OutHeight + oy) * d.OutWidth + ox) * oc, oc);
-            for (int o = 0; o < oc; o++)
-                outRow[o] = (byte)QuantizedMath.Requantize(acc[o], st.Multipliers[o], st.OutZp, st.ActMin, st.ActMax);
+            QuantizedMath.RequantizeRow(acc, bias, st.Multipliers, st.OutZp, st.ActMin, st.ActMax,
+                y.Slice(((b * d.OutHeight + oy) * d.OutWidth + ox) * oc, oc));
         }
+    }
+
+    /// <summary>acc[i] += (x[i] − zp) · w[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<T>(ReadOnlySpan<T> x, ReadOnlySpan<int> w, Span<int> acc, int zp) where T : unmanaged
+    {
+        int n = x.Length, i = 0;
+        if (w.Length < n || acc.Length < n) throw new ArgumentException("spans too short");
+        if (Avx2.IsSupported && n >= 8)
+        {
+            ref byte src = ref Unsafe.As<T, byte>(ref Unsafe.AsRef(in x.GetPinnableReference()));
+            ref int wr = ref Unsafe.AsRef(in w.GetPinnableReference());
+            ref int ar = ref acc.GetPinnableReference();
+            var zpv = Vector256.Create(zp);
+            for (; i <= n - 8; i += 8)
+            {
+                var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.Add(ref src, i))).AsByte();
+                var xi = typeof(T) == typeof(byte) ? Avx2.ConvertToVector256Int32(bytes) : Avx2.ConvertToVector256Int32(bytes.AsSByte());
+                var prod = Avx2.MultiplyLow(xi - zpv, Vector256.LoadUnsafe(ref wr, (nuint)i));
+                (Vector256.LoadUnsafe(ref ar, (nuint)i) + prod).StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
+        for (; i < n; i++) acc[i] += (QuantizedMath.ToInt(x[i]) - zp) * w[i];
     }
 }

@@ -6,14 +6,14 @@ namespace LiteRt.Runtime.Cpu.Kernels.NeuralNet;
 /// <summary>
 /// TRANSPOSE_CONV uint8 (per-tensor weights) and int8 (per-channel symmetric weights along dim 0): int32 accumulators
 /// for the whole output (scratch) gather (x − x_zp)·(w − w_zp) dot products over input channels, then the int32 bias
-/// is added and each value requantized with in_scale·w_scale[o]/out_scale and clamped to the activation range.
+/// is added and each value requantized with in_scale·w_scale[o]/out_scale (float32) and clamped to the activation range.
 /// </summary>
 public static unsafe class TransposeConvQuantizedKernel
 {
     private sealed class State
     {
         public required TransposeConvDims D;
-        public required double[] Multipliers;
+        public required float[] Multipliers;
         public required int[] WeightZeroPoints;
         public short[]? Packed;
         public int InZp, OutZp, ActMin, ActMax;
@@ -31,8 +31,8 @@ public static unsafe class TransposeConvQuantizedKernel
         var (outScale, outZp) = QuantizedMath.TensorParams(node, node.Output(0));
         var weights = node.Input(1);
         var (wScales, wZps) = QuantizedMath.ChannelParams(node, weights, 0, d.OutChannels);
-        var mult = new double[d.OutChannels];
-        for (int c = 0; c < mult.Length; c++) mult[c] = (double)inScale * wScales[c] / outScale;
+        var mult = new float[d.OutChannels];
+        for (int c = 0; c < mult.Length; c++) mult[c] = (float)((double)inScale * wScales[c] / outScale);
         var (min, max) = NeuralNetActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
         var st = new State
         {
@@ -101,10 +101,7 @@ public static unsafe class TransposeConvQuantizedKernel
                 }
             }
         }
-        for (int i = 0, o = 0; i < y.Length; i++, o = o + 1 == oc ? 0 : o + 1)
-        {
-            long v = acc[i] + (bias.IsEmpty ? 0 : (long)bias[o]);
-            y[i] = (byte)QuantizedMath.Requantize(v, st.Multipliers[o], st.OutZp, st.ActMin, st.ActMax);
-        }
+        for (int i = 0; i < y.Length; i += oc)
+            QuantizedMath.RequantizeRow(acc.Slice(i, oc), bias, st.Multipliers, st.OutZp, st.ActMin, st.ActMax, y.Slice(i, oc));
     }
 }
