@@ -6,6 +6,7 @@ internal static class DataMovementHelpers
     /// <summary>Constant integer input converted to int (shape/axis/perm lists), or a model error.</summary>
     public static int[] ConstantInt32s(ShapeContext ctx, int input, string what)
     {
+        if (IsEmptyList(ctx, input)) return [];
         var values = ctx.ConstantInts(input, what);
         var r = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
@@ -15,6 +16,22 @@ internal static class DataMovementHelpers
             r[i] = (int)values[i];
         }
         return r;
+    }
+
+    /// <summary>
+    /// An input holding no elements (e.g. an empty axis list): its values are known without data, although a
+    /// zero-length buffer does not make a tensor constant.
+    /// </summary>
+    public static bool IsEmptyList(ShapeContext ctx, int input) =>
+        ctx.InputTensor(input) is { } t && Shapes.ElementCount(t.Shape) == 0;
+
+    /// <summary>Like <see cref="ConstantInt32s"/>, false when the input is computed at run time.</summary>
+    public static bool TryConstantInt32s(ShapeContext ctx, int input, string what, out int[] values)
+    {
+        values = [];
+        if (!IsEmptyList(ctx, input) && !ctx.TryGetConstantInts(input, out _)) return false;
+        values = ConstantInt32s(ctx, input, what);
+        return true;
     }
 
     /// <summary>A single axis held in a constant tensor with exactly one element (scalar or [1]).</summary>

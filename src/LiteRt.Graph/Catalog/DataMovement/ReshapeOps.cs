@@ -45,7 +45,7 @@ internal static partial class DataMovementOps
         // As in LiteRT, the shape tensor is used when it is a vector of integers; otherwise the attribute.
         if (shapeTensor is not null && ctx.InputShape(1).Length == 1 && shapeTensor.Type is TensorType.Int32 or TensorType.Int64)
         {
-            if (ctx.TryGetConstantInts(1, out _)) return ConstantInt32s(ctx, 1, "shape");
+            if (TryConstantInt32s(ctx, 1, "shape", out var shape)) return shape;
             if (!newShapePresent)
                 throw ctx.Error($"RESHAPE needs a constant shape tensor: '{shapeTensor.Name}' is computed at run time, so the output shape cannot be known before running");
         }

@@ -59,6 +59,13 @@ public class ReshapeTests
             .Output("y", TensorType.Float32).Build();
         Check(scalar, [2.5]);
         Assert.Empty(OutputShape(scalar));
+
+        var emptyShapeTensor = new SingleOpModel(BuiltinOperator.Reshape)
+            .Input("x", TensorType.Int32, [1, 1, 1])
+            .ConstRaw("shape", TensorType.Int32, [0], [])
+            .Output("y", TensorType.Int32).Build();
+        Check(emptyShapeTensor, [7]);
+        Assert.Empty(OutputShape(emptyShapeTensor));
     }
 
     [Fact]

@@ -26,6 +26,7 @@ internal static class LayoutTypes
     public static unsafe int[] ConstantInts(PreparedNode node, int input, string what)
     {
         var t = node.Input(input);
+        if (t.ElementCount == 0) return []; // an empty list needs no data
         if (!t.IsConstant) throw node.Error($"{what} (input {input}) must be a constant tensor");
         long n = t.ElementCount;
         var r = new int[n];
