@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
@@ -19,6 +20,7 @@ public static unsafe class BatchMatMulFloatKernel
         node.ScratchBytes = QuantizedMath.Align((long)d.M * d.K * sizeof(float)) + (long)d.K * d.N * sizeof(float);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Eval(PreparedNode node)
     {
         var d = node.GetState<BatchMatMulDims>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
 
@@ -45,6 +46,7 @@ public static unsafe class BatchMatMulQuantizedKernel
         else Run<byte>(node, st);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         var d = st.D;

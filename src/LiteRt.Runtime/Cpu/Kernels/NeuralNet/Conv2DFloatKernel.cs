@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
@@ -48,6 +49,7 @@ public static unsafe class Conv2DFloatKernel
             FloatGemm.Pack(filter, g * d.OutPerGroup, d.OutPerGroup, d.PatchLength, dst.Slice(g * groupPacked, groupPacked));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();
@@ -97,6 +99,7 @@ public static unsafe class Conv2DFloatKernel
     }
 
     /// <summary>Copies the receptive field of output pixel (b, oy, ox) for group g into patch [h, w, cg]; padding reads 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Im2Col<T>(ReadOnlySpan<T> x, Span<T> patch, ConvDims d, int b, int oy, int ox, int g)
     {
         var a = d.Attributes;

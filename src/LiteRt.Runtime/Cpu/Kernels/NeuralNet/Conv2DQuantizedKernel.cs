@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
 
@@ -75,6 +76,7 @@ public static unsafe class Conv2DQuantizedKernel
         else Run<byte>(node, st);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         var d = st.D;
@@ -125,6 +127,7 @@ public static unsafe class Conv2DQuantizedKernel
     }
 
     /// <summary>The receptive field of output pixel (b, oy, ox), group g, as int16 values minus the zero point; padding reads 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2Col<T>(ReadOnlySpan<T> x, Span<short> patch, ConvDims d, int zp, int b, int oy, int ox, int g) where T : unmanaged
     {
         var a = d.Attributes;

@@ -79,6 +79,7 @@ public static unsafe class DepthwiseConv2DQuantizedKernel
         else Run<byte>(node, st);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         var d = st.D;

@@ -120,6 +120,7 @@ internal static class FloatGemm
     /// C[r, j] = Σ_k A[rowOffsets[r] + k] · B[j, k] for r &lt; rows and j &lt; n, written to c[r · ldc + j]
     /// (<paramref name="packed"/>: B packed by <see cref="Pack"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<int> rowOffsets, int rows, ReadOnlySpan<float> packed, int n, int k,
         Span<float> c, int ldc)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
@@ -36,6 +37,7 @@ public static unsafe class FullyConnectedFloatKernel
         node.State = st;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();

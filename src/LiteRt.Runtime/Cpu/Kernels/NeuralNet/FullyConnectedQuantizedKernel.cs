@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
 
@@ -69,6 +70,7 @@ public static unsafe class FullyConnectedQuantizedKernel
         else Run<byte>(node, st);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         var d = st.D;

@@ -134,6 +134,7 @@ internal static class Int16Gemm
     /// C[r, j] = Σ_k A[rowOffsets[r] + k] · B[j, k] for r &lt; rows and j &lt; n, written to c[r · ldc + j]
     /// (A rows hold 2 · KPairs(k) values; <paramref name="packed"/>: B packed by <see cref="Pack"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<short> a, ReadOnlySpan<int> rowOffsets, int rows, ReadOnlySpan<short> packed, int n, int k,
         Span<int> c, int ldc)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
@@ -78,6 +79,7 @@ public static unsafe class L2NormalizationQuantizedKernel
         else Run<byte>(node, st);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         ReadOnlySpan<T> x = node.Input(0).AsReadOnlySpan<T>();

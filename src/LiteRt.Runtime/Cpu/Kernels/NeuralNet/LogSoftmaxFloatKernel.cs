@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
@@ -14,6 +15,7 @@ public static unsafe class LogSoftmaxFloatKernel
         if (node.Input(0).Rank < 1) throw node.Error("input must have at least one dim");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Eval(PreparedNode node)
     {
         var input = node.Input(0);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
 
@@ -53,6 +54,7 @@ public static unsafe class Pool2DQuantizedKernel
         else Run<byte>(node, st, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st, int typeMin) where T : unmanaged
     {
         var d = st.D;

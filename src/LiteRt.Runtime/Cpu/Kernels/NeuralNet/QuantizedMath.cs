@@ -124,6 +124,7 @@ internal static class QuantizedMath
     /// dst[j] = clamp(round((acc[j] + bias[j]) · multipliers[j]) + zeroPoint, min, max) in float32 with round-to-nearest-even,
     /// XNNPack's "fp32" requantization (bias may be empty). 8 lanes at a time with AVX2.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RequantizeRow(ReadOnlySpan<int> acc, ReadOnlySpan<int> bias, ReadOnlySpan<float> multipliers, int zeroPoint, int min, int max, Span<byte> dst)
     {
         int n = acc.Length, i = 0;

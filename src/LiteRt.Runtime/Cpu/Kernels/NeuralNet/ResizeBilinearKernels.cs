@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Graph.Catalog;
@@ -108,6 +109,7 @@ public static unsafe class ResizeBilinearQuantizedKernel
         else Run<byte>(node, st);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         var p = st.Plan;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiteRt.Format.Schema;
 using LiteRt.Graph;
 using LiteRt.Graph.Catalog;
@@ -52,6 +53,7 @@ public static unsafe class ResizeNearestNeighborKernel
         node.State = st;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Graph.Catalog;
@@ -23,6 +24,7 @@ public static unsafe class SoftmaxFloatKernel
         node.State = new State { Depth = input.Shape[^1], Beta = NeuralNetAttributes.SoftmaxBeta(node.Op) };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
 
@@ -47,6 +48,7 @@ public static unsafe class SoftmaxQuantizedKernel
         else Run<byte>(node, st);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(PreparedNode node, State st) where T : unmanaged
     {
         ReadOnlySpan<T> x = node.Input(0).AsReadOnlySpan<T>();

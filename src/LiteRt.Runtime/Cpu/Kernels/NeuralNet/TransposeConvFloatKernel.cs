@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LiteRt.Format.Schema;
 using LiteRt.Runtime.Execution;
@@ -24,6 +25,7 @@ public static unsafe class TransposeConvFloatKernel
         node.State = new State { D = d, Min = min, Max = max };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();
