@@ -8,7 +8,7 @@ public sealed class Conv2DTests
     internal sealed record Case(int N, int H, int W, int C, int OC, int FH, int FW, int FC, Padding Pad, int SH, int SW, int DH, int DW,
         ActivationFunctionType Act, bool Bias = true, bool ConstFilter = true, bool AbsentBias = false);
 
-    internal static void Run(Case c, Variant v, bool perChannel, int seed)
+    internal static void Run(Case c, Variant v, bool perChannel, int seed, double outputRange = 0)
     {
         var rng = new Random(seed);
         var type = Quant.Type(v);
@@ -18,7 +18,7 @@ public sealed class Conv2DTests
         var b = TestData.Uniform(rng, c.OC);
         var inQ = Quant.Activation(v, -1, 1);
         var wQ = Quant.Weights(v, w, fShape, 0, perChannel);
-        double range = Math.Sqrt(c.FH * c.FW * c.FC) * 0.8 + 1;
+        double range = outputRange > 0 ? outputRange : Math.Sqrt(c.FH * c.FW * c.FC) * 0.8 + 1;
         var outQ = Quant.Activation(v, -range, range);
         var options = NeuralNetTestOptions.Create(BuiltinOptionsType.Conv2DOptions,
             ("padding", c.Pad), ("stride_h", c.SH), ("stride_w", c.SW), ("dilation_h_factor", c.DH), ("dilation_w_factor", c.DW),
@@ -80,5 +80,15 @@ public sealed class Conv2DTests
         Run(new Case(1, 4, 5, 3, 4, 2, 2, 3, Padding.Same, 1, 1, 1, 1, none, ConstFilter: false), v, pc, 8);
         // Large channel count (vector loop plus tail in the dot products).
         Run(new Case(1, 3, 3, 37, 5, 3, 3, 37, Padding.Same, 1, 1, 1, 1, none), v, pc, 9);
+    }
+
+    [Theory]
+    [InlineData(Variant.U8)]
+    [InlineData(Variant.I8)]
+    public void SaturatesAtTheTypeRange(Variant v)
+    {
+        // An output scale so small that accumulator · multiplier leaves the int32 range: every output saturates.
+        Run(new Case(1, 3, 3, 20, 20, 1, 1, 20, Padding.Same, 1, 1, 1, 1, ActivationFunctionType.None), v, v == Variant.I8, 11, outputRange: 1e-8);
+        Run(new Case(1, 3, 3, 20, 20, 3, 3, 20, Padding.Same, 1, 1, 1, 1, ActivationFunctionType.None), v, false, 12, outputRange: 1e-3);
     }
 }

@@ -17,7 +17,7 @@ internal static class Quant
         if (v == Variant.F32) return null;
         min = Math.Min(min, 0);
         max = Math.Max(max, 0);
-        if (max - min < 1e-6) max = min + 1;
+        if (max - min < 1e-12) max = min + 1;
         double scale = (max - min) / 255;
         long zp = (long)Math.Round(-min / scale) + (v == Variant.I8 ? -128 : 0);
         return QuantizationParams.PerTensor((float)scale, zp);

@@ -139,6 +139,8 @@ internal static class QuantizedMath
             var zp = Vector256.Create(zeroPoint);
             var lo = Vector256.Create(min);
             var hi = Vector256.Create(max);
+            var fmin = Vector256.Create(-2e9f);
+            var fmax = Vector256.Create(2e9f);
             for (; i <= n - 16; i += 16)
             {
                 var v0 = Vector256.LoadUnsafe(ref a, (nuint)i);
@@ -148,8 +150,9 @@ internal static class QuantizedMath
                     v0 += Vector256.LoadUnsafe(ref b, (nuint)i);
                     v1 += Vector256.LoadUnsafe(ref b, (nuint)(i + 8));
                 }
-                var f0 = Avx.ConvertToVector256Single(v0) * Vector256.LoadUnsafe(ref m, (nuint)i);
-                var f1 = Avx.ConvertToVector256Single(v1) * Vector256.LoadUnsafe(ref m, (nuint)(i + 8));
+                // Clamped before the conversion: out-of-range floats would convert to int.MinValue.
+                var f0 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(v0) * Vector256.LoadUnsafe(ref m, (nuint)i), fmin), fmax);
+                var f1 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(v1) * Vector256.LoadUnsafe(ref m, (nuint)(i + 8)), fmin), fmax);
                 var q0 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f0) + zp, lo), hi);
                 var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f1) + zp, lo), hi);
                 var s16 = Vector256.Narrow(q0, q1);
