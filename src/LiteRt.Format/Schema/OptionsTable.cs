@@ -161,9 +161,10 @@ public sealed class OptionsTable : IEquatable<OptionsTable>
     {
         if (field.IsScalar)
         {
+            // Arms are typed object: a switch of double and long arms would otherwise box every result as double.
             return field.Kind switch
             {
-                OptionFieldKind.Float32 or OptionFieldKind.Float64 => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+                OptionFieldKind.Float32 or OptionFieldKind.Float64 => (object)Convert.ToDouble(value, CultureInfo.InvariantCulture),
                 OptionFieldKind.Bool => value is bool b ? (b ? 1L : 0L) : Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0 ? 1L : 0L,
                 _ => value is Enum e ? Convert.ToInt64(e, CultureInfo.InvariantCulture) : Convert.ToInt64(value, CultureInfo.InvariantCulture),
             };

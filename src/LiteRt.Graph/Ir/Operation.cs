@@ -37,6 +37,11 @@ public sealed class Operation
     public int DebugMetadataIndex { get; set; } = -1;
     /// <summary>The operator-code index it had in the source file, reused on export while it still matches.</summary>
     public int? SourceOpcodeIndex { get; set; }
+    public ulong LargeCustomOptionsOffset { get; set; }
+    public ulong LargeCustomOptionsSize { get; set; }
+    // Presence flags for lossless round trips (absent vs empty list).
+    public bool InputsWereAbsent { get; set; }
+    public bool OutputsWereAbsent { get; set; }
 
     public string OpName => Op == BuiltinOperator.Custom && CustomCode is not null ? $"CUSTOM({CustomCode})" : Op.Name();
 

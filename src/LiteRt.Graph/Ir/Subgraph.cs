@@ -11,6 +11,10 @@ public sealed class Subgraph
     public List<Operation> Operations { get; } = [];
     public int DebugMetadataIndex { get; set; } = -1;
 
+    // Presence flags for lossless round trips (absent vs empty list).
+    public bool InputsWereAbsent { get; set; }
+    public bool OutputsWereAbsent { get; set; }
+
     public int AddTensor(Tensor t)
     {
         Tensors.Add(t);

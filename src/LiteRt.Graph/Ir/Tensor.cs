@@ -32,6 +32,8 @@ public sealed class Tensor
     public TflSparsityParameters? Sparsity { get; set; }
     public List<TflVariantSubType>? VariantTensors { get; set; }
     public uint ExternalBuffer { get; set; }
+    /// <summary>The file had no <c>shape</c> field at all (a scalar written without one).</summary>
+    public bool ShapeWasAbsent { get; set; }
 
     public bool IsConstant => Buffer is { HasData: true };
 

@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using LiteRt.Format.Schema;
+using LiteRt.Graph;
+using LiteRt.Graph.Catalog;
+using LiteRt.Runtime.Cpu;
+using LiteRt.Runtime.Planning;
+
+namespace LiteRt.Runtime.Execution;
+
+/// <summary>
+/// One signature of one model instance, ready to run on the CPU: tensors bound to memory, a kernel chosen and
+/// prepared per node, and a single arena laid out by <see cref="ArenaPlanner"/>. Re-planned only when input shapes
+/// change; <see cref="Run"/> then calls each kernel through its function pointer and allocates nothing.
+/// </summary>
+internal sealed unsafe class ExecutionPlan : IDisposable
+{
+    private readonly Subgraph _subgraph;
+    private readonly RuntimeTensor[] _tensors;
+    private readonly PreparedNode[] _nodes;
+    private readonly List<MemoryHandle> _pins = [];
+    private readonly HashSet<int> _persistent;
+    private byte* _arena;
+    private long _arenaBytes;
+    private byte* _variables;
+
+    public ExecutionPlan(ModelGraph graph, Signature signature)
+    {
+        Signature = signature;
+        _subgraph = graph.Subgraphs[signature.SubgraphIndex];
+        var sg = _subgraph;
+        _tensors = new RuntimeTensor[sg.Tensors.Count];
+        for (int i = 0; i < _tensors.Length; i++) _tensors[i] = new RuntimeTensor(i, sg.Tensors[i]);
+
+        // Constants: pin the source bytes for the plan's lifetime (zero-copy from the file or byte array).
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            var t = sg.Tensors[i];
+            if (!t.IsConstant) continue;
+            var handle = t.Buffer!.Data!.Value.Pin();
+            _pins.Add(handle);
+            var rt = _tensors[i];
+            rt.Data = (byte*)handle.Pointer;
+            rt.ByteLength = t.Buffer.Length;
+            rt.ElementCount = Shapes.ElementCount(t.Shape);
+            long need = t.Type.HasFixedSize() ? t.Type.ByteCount(Math.Max(rt.ElementCount, 0)) : 0;
+            if (rt.ElementCount < 0 || need > rt.ByteLength)
+                throw new LiteRtModelException($"constant tensor {t} holds {rt.ByteLength} bytes but its shape needs {need}");
+            rt.ByteLength = need;
+        }
+
+        // Inputs, outputs and variables live for the whole run (callers read outputs and reuse inputs).
+        _persistent = [.. signature.Inputs.Select(s => s.TensorIndex), .. signature.Outputs.Select(s => s.TensorIndex), .. sg.Inputs, .. sg.Outputs];
+
+        _nodes = new PreparedNode[sg.Operations.Count];
+        var unsupported = new List<string>();
+        for (int i = 0; i < _nodes.Length; i++)
+        {
+            var op = sg.Operations[i];
+            var inputs = op.Inputs.Select(k => k >= 0 ? _tensors[k] : null).ToArray();
+            var outputs = op.Outputs.Select(k => _tensors[k]).ToArray();
+            var node = new PreparedNode(i, op, sg.Describe(i), inputs, outputs);
+            _nodes[i] = node;
+            if (OpCatalog.Find(op.Op) is null || !CpuKernelRegistry.SupportsOp(op.Op))
+            {
+                unsupported.Add($"{node.Description}: operator {op.OpName} is not supported");
+                continue;
+            }
+            var kernel = CpuKernelRegistry.Select(node);
+            if (kernel is null)
+            {
+                string types = string.Join(", ", inputs.Select(t => t is null ? "-" : DescribeType(t)));
+                string outTypes = string.Join(", ", outputs.Select(DescribeType));
+                unsupported.Add($"{node.Description}: no CPU kernel for {op.OpName} with inputs ({types}) and outputs ({outTypes})");
+                continue;
+            }
+            node.Kernel = kernel;
+        }
+        if (unsupported.Count > 0)
+            throw new LiteRtModelException(string.Join("; ", unsupported));
+
+        foreach (var v in sg.Tensors.Where(t => t.IsVariable))
+            if (!Shapes.IsKnown(v.Dims)) throw new LiteRtModelException($"variable tensor {v} must have a static shape");
+
+        Replan(sg.Inputs.ToDictionary(i => i, i => sg.Tensors[i].Shape));
+    }
+
+    public Signature Signature { get; }
+    public IReadOnlyList<RuntimeTensor> Tensors => _tensors;
+    public IReadOnlyList<PreparedNode> Nodes => _nodes;
+    public long ArenaBytes => _arenaBytes;
+
+    /// <summary>Recomputes shapes, re-prepares kernels and lays out the arena for these subgraph-input shapes.</summary>
+    public void Replan(IReadOnlyDictionary<int, int[]> inputShapes)
+    {
+        var sg = _subgraph;
+        foreach (var rt in _tensors)
+            if (!rt.IsConstant) rt.Shape = rt.Source.Shape;
+        foreach (var (index, shape) in inputShapes)
+        {
+            if (!Shapes.IsKnown(shape)) throw new LiteRtModelException($"input {_tensors[index]} needs a concrete shape, got {Shapes.Format(shape)}");
+            _tensors[index].Shape = shape;
+        }
+
+        foreach (var node in _nodes)
+        {
+            var op = node.Op;
+            var ctx = new ShapeContext(op, node.Description, k => node.Inputs[k]?.Shape, k => op.HasInput(k) ? sg.Tensors[op.Inputs[k]] : null);
+            OpCatalog.Get(op.Op, node.Description).InferShapes(ctx);
+            for (int k = 0; k < node.Outputs.Length; k++)
+            {
+                var shape = ctx.OutputShape(k) ?? throw node.Error($"no shape for output {k}");
+                if (!Shapes.IsKnown(shape)) throw node.Error($"output {k} has unknown dims {Shapes.Format(shape)} at run time");
+                node.Outputs[k].Shape = shape;
+            }
+        }
+
+        foreach (var rt in _tensors)
+        {
+            if (rt.IsConstant) continue;
+            rt.ElementCount = Shapes.ElementCount(rt.Shape);
+            rt.ByteLength = rt.Type.HasFixedSize() ? rt.Type.ByteCount(rt.ElementCount) : 0;
+            rt.Data = null;
+        }
+
+        foreach (var node in _nodes)
+        {
+            node.ScratchBytes = 0;
+            node.State = null;
+            node.Kernel!.Prepare(node);
+        }
+
+        AllocateMemory();
+    }
+
+    private void AllocateMemory()
+    {
+        var sg = _subgraph;
+        int steps = _nodes.Length;
+        var first = new int[_tensors.Length];
+        var last = new int[_tensors.Length];
+        Array.Fill(first, int.MaxValue);
+        Array.Fill(last, -1);
+        for (int n = 0; n < steps; n++)
+        {
+            foreach (int k in sg.Operations[n].Outputs) { first[k] = Math.Min(first[k], n); last[k] = Math.Max(last[k], n); }
+            foreach (int k in sg.Operations[n].Inputs) if (k >= 0) { first[k] = Math.Min(first[k], n); last[k] = Math.Max(last[k], n); }
+        }
+
+        var requests = new List<ArenaRequest>();
+        long variableBytes = 0;
+        var variableOffsets = new Dictionary<int, long>();
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            var rt = _tensors[i];
+            if (rt.IsConstant) continue;
+            if (rt.Source.IsVariable)
+            {
+                variableOffsets[i] = variableBytes;
+                variableBytes += ArenaPlanner.AlignUp(Math.Max(rt.ByteLength, 1));
+                continue;
+            }
+            bool persistent = _persistent.Contains(i);
+            if (!persistent && last[i] < 0) continue; // unused tensor
+            requests.Add(new ArenaRequest(i, rt.ByteLength, persistent ? 0 : first[i], persistent ? steps : last[i]));
+        }
+        for (int n = 0; n < steps; n++)
+            if (_nodes[n].ScratchBytes > 0) requests.Add(new ArenaRequest(-1 - n, _nodes[n].ScratchBytes, n, n));
+
+        var (offsets, arenaBytes) = ArenaPlanner.Plan(requests);
+        if (_arena is not null && arenaBytes > _arenaBytes) { NativeMemory.AlignedFree(_arena); _arena = null; }
+        if (_arena is null)
+        {
+            _arena = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(arenaBytes, ArenaPlanner.Alignment), ArenaPlanner.Alignment);
+            _arenaBytes = arenaBytes;
+        }
+        NativeMemory.Clear(_arena, (nuint)Math.Max(arenaBytes, 1));
+        for (int r = 0; r < requests.Count; r++)
+        {
+            int id = requests[r].Id;
+            if (id >= 0) _tensors[id].Data = _arena + offsets[r];
+            else _nodes[-1 - id].Scratch = _arena + offsets[r];
+        }
+
+        if (variableBytes > 0 && _variables is null)
+        {
+            // Variables keep their contents across runs (e.g. recurrent state); allocated once, zeroed.
+            _variables = (byte*)NativeMemory.AlignedAlloc((nuint)variableBytes, ArenaPlanner.Alignment);
+            NativeMemory.Clear(_variables, (nuint)variableBytes);
+        }
+        foreach (var (i, off) in variableOffsets) _tensors[i].Data = _variables + off;
+    }
+
+    public void Run()
+    {
+        var nodes = _nodes;
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            var node = nodes[i];
+            node.Kernel!.Eval(node);
+        }
+    }
+
+    private static string DescribeType(RuntimeTensor t) =>
+        t.Type.Name() + (t.Quantization is { } q ? (q.IsPerChannel ? " per-channel" : " quantized") : "");
+
+    public void Dispose()
+    {
+        if (_arena is not null) { NativeMemory.AlignedFree(_arena); _arena = null; }
+        if (_variables is not null) { NativeMemory.AlignedFree(_variables); _variables = null; }
+        foreach (var p in _pins) p.Dispose();
+        _pins.Clear();
+    }
+}

@@ -1,0 +1,71 @@
+using LiteRt.Graph;
+using LiteRt.Runtime.Execution;
+
+namespace LiteRt.Runtime;
+
+/// <summary>
+/// Runs one signature of a <see cref="CompiledModel"/>. Write inputs through <see cref="Input(string)"/>, call
+/// <see cref="Run"/>, read <see cref="Output(string)"/>. Not thread-safe: use one <see cref="CompiledModel"/> per thread.
+/// </summary>
+public sealed class SignatureRunner : IDisposable
+{
+    private readonly ExecutionPlan _plan;
+    private readonly TensorBuffer[] _inputs;
+    private readonly TensorBuffer[] _outputs;
+    private readonly Dictionary<string, TensorBuffer> _inputsByName;
+    private readonly Dictionary<string, TensorBuffer> _outputsByName;
+
+    internal SignatureRunner(ModelGraph graph, Signature signature)
+    {
+        Signature = signature;
+        _plan = new ExecutionPlan(graph, signature);
+        _inputs = signature.Inputs.Select(i => new TensorBuffer(i.Name, _plan.Tensors[i.TensorIndex])).ToArray();
+        _outputs = signature.Outputs.Select(o => new TensorBuffer(o.Name, _plan.Tensors[o.TensorIndex])).ToArray();
+        _inputsByName = _inputs.ToDictionary(b => b.Name, StringComparer.Ordinal);
+        _outputsByName = _outputs.ToDictionary(b => b.Name, StringComparer.Ordinal);
+    }
+
+    public Signature Signature { get; }
+    public string Key => Signature.Key;
+    public IReadOnlyList<TensorBuffer> Inputs => _inputs;
+    public IReadOnlyList<TensorBuffer> Outputs => _outputs;
+
+    /// <summary>Bytes of the activation arena (excluding constants).</summary>
+    public long ArenaBytes => _plan.ArenaBytes;
+
+    /// <summary>The kernel chosen for each node, in execution order.</summary>
+    public IEnumerable<(string Node, string Kernel)> Placement => _plan.Nodes.Select(n => (n.Description, n.Kernel!.Id));
+
+    public TensorBuffer Input(string name) => _inputsByName.TryGetValue(name, out var b) ? b
+        : throw new KeyNotFoundException($"signature '{Key}' has no input '{name}' (inputs: {string.Join(", ", _inputsByName.Keys)})");
+
+    public TensorBuffer Output(string name) => _outputsByName.TryGetValue(name, out var b) ? b
+        : throw new KeyNotFoundException($"signature '{Key}' has no output '{name}' (outputs: {string.Join(", ", _outputsByName.Keys)})");
+
+    /// <summary>
+    /// Gives an input a new shape (for dynamic dims) and re-plans memory. Earlier spans of inputs and outputs become
+    /// invalid. Dims the model declares static must keep their size.
+    /// </summary>
+    public void ResizeInput(string name, ReadOnlySpan<int> shape)
+    {
+        var buffer = Input(name);
+        int index = Signature.Inputs.First(i => i.Name == name).TensorIndex;
+        var declared = _plan.Tensors[index].Source.Dims;
+        if (declared.Length != shape.Length)
+            throw new ArgumentException($"input '{name}' has rank {declared.Length}; got shape {Shapes.Format(shape)}");
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] < 0 || (declared[d] >= 0 && declared[d] != shape[d]))
+                throw new ArgumentException($"input '{name}' is declared {Shapes.Format(declared)}; dim {d} cannot be {shape[d]}");
+        }
+        var shapes = Signature.Inputs.ToDictionary(i => i.TensorIndex, i => _plan.Tensors[i.TensorIndex].Shape);
+        shapes[index] = shape.ToArray();
+        _plan.Replan(shapes);
+        _ = buffer;
+    }
+
+    /// <summary>Runs the signature on the current inputs. Allocates nothing once planned.</summary>
+    public void Run() => _plan.Run();
+
+    public void Dispose() => _plan.Dispose();
+}

@@ -1,0 +1,54 @@
+using LiteRt.Format.TfLite;
+using Xunit.Abstractions;
+
+namespace LiteRt.Format.Tests;
+
+/// <summary>Real models: read → write → read → write is deterministic, and flatc decodes ours exactly like the original.</summary>
+public sealed class RoundTripTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> ModelNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var m in TestEnvironment.AllModels()) data.Add(Path.GetFileName(Path.GetDirectoryName(m))!);
+        if (data.Count == 0) data.Add("(none)");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelNames))]
+    public void RoundTripIsDeterministicAndFlatcIdentical(string name)
+    {
+        var path = TestEnvironment.Model(name);
+        if (path is null) { TestEnvironment.Skip(nameof(RoundTripIsDeterministicAndFlatcIdentical), "../shared/models is absent"); return; }
+
+        var original = File.ReadAllBytes(path);
+        var first = TflModelWriter.WriteToArray(TflModelReader.Read(original));
+        var second = TflModelWriter.WriteToArray(TflModelReader.Read(first));
+        Assert.True(first.AsSpan().SequenceEqual(second), $"{name}: second write differs from the first");
+        output.WriteLine($"{name}: original {original.Length} bytes, ours {first.Length} bytes");
+
+        var flatc = TestEnvironment.FlatcPath();
+        var schema = TestEnvironment.ReferenceSchema("schema_flatc2.fbs");
+        if (flatc is null || schema is null) { TestEnvironment.Skip(nameof(RoundTripIsDeterministicAndFlatcIdentical), "flatc or the reference schema is missing"); return; }
+        var dir = TestEnvironment.NewTempDir();
+        try
+        {
+            var ours = Path.Combine(dir, "ours.tflite");
+            File.WriteAllBytes(ours, first);
+            string expected = TestEnvironment.FlatcJson(flatc, schema, path, Path.Combine(dir, "a"));
+            string actual = TestEnvironment.FlatcJson(flatc, schema, ours, Path.Combine(dir, "b"));
+            if (expected != actual) Assert.Fail($"{name}: flatc JSON differs: {FirstDifference(expected, actual)}");
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    private static string FirstDifference(string a, string b)
+    {
+        var la = a.Split('\n');
+        var lb = b.Split('\n');
+        for (int i = 0; i < Math.Min(la.Length, lb.Length); i++)
+            if (la[i] != lb[i])
+                return $"line {i + 1}: original «{la[i].Trim()}» vs ours «{lb[i].Trim()}»; context: {string.Join(" ", la[Math.Max(0, i - 6)..i].Select(s => s.Trim()))}";
+        return $"line counts {la.Length} vs {lb.Length}";
+    }
+}
