@@ -34,7 +34,7 @@ internal static class ElementwiseCheck
 
     /// <summary>Runs op(inputs) → output and compares with the reference; returns the runtime's output (real values).</summary>
     public static double[] Run(BuiltinOperator op, OptionsTable? options, Operand[] inputs, TensorType outputType,
-        QuantizationParams? outputQ, Random rng, double tolerance = 1e-5, Func<Operand, long, double[]>? values = null)
+        QuantizationParams? outputQ, Random rng, double tolerance = 1e-5, Func<Operand, long, double[]>? values = null, double quantizedSteps = 1)
     {
         var model = new SingleOpModel(op, options);
         var feeds = new Dictionary<string, double[]>();
@@ -52,7 +52,7 @@ internal static class ElementwiseCheck
             }
         }
         model.Output("out", outputType, null, outputQ);
-        var result = OpCheck.AgainstReference(model.Build(), feeds, relativeTolerance: tolerance);
+        var result = OpCheck.AgainstReference(model.Build(), feeds, relativeTolerance: tolerance, quantizedSteps: quantizedSteps);
         return result["out"];
     }
 

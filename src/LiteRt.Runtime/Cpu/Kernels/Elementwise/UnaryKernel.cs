@@ -21,6 +21,10 @@ public static class UnaryKernel<T, TOp>
         };
     }
 
-    public static void Eval(PreparedNode node) =>
-        TOp.Apply(node.Input(0).AsReadOnlySpan<T>(), node.Output(0).AsSpan<T>(), node.GetState<UnaryParams>());
+    public static void Eval(PreparedNode node)
+    {
+        var y = node.Output(0).AsSpan<T>();
+        if (y.IsEmpty) return; // some TensorPrimitives functions reject empty spans
+        TOp.Apply(node.Input(0).AsReadOnlySpan<T>(), y, node.GetState<UnaryParams>());
+    }
 }
