@@ -37,6 +37,10 @@ public static class ReferenceInterpreter
             var t = sg.Tensors[i];
             if (values[i] is null && t.IsConstant)
                 values[i] = new RefTensor(t.Shape, TensorData.Decode(t), t.Type, t.Quantization);
+            // A zero-element tensor nothing produces (e.g. an empty axis list: its buffer is empty, so it is not
+            // "constant") still has a value: the empty one.
+            else if (values[i] is null && t.Buffer is not null && Shapes.ElementCount(t.Shape) == 0 && !sg.Inputs.Contains(i))
+                values[i] = new RefTensor(t.Shape, [], t.Type, t.Quantization);
         }
         for (int opIndex = 0; opIndex < sg.Operations.Count; opIndex++)
         {

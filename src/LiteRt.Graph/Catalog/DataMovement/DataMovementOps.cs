@@ -5,5 +5,13 @@ internal static partial class DataMovementOps
 {
     public static void Register(Action<OpDefinition> add)
     {
+        RegisterReshapes(add);
+        RegisterTranspose(add);
+        RegisterConcatSplit(add);
+        RegisterSlices(add);
+        RegisterPads(add);
+        RegisterGathers(add);
+        RegisterReductions(add);
+        RegisterArgMax(add);
     }
 }
