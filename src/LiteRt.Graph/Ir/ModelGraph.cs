@@ -30,6 +30,9 @@ public sealed class ModelGraph
     public int[]? DeprecatedMetadataBuffer { get; set; }
     public List<TflExternalBufferGroup>? ExternalBufferGroups { get; set; }
     public List<TflExternalBuffer>? ExternalBuffers { get; set; }
+    /// <summary>The file had a (possibly empty) signature_defs / metadata vector; kept so empty ones round-trip.</summary>
+    public bool SignatureDefsPresent { get; set; }
+    public bool MetadataPresent { get; set; }
 
     /// <summary>Where the graph came from (a file path), for error messages.</summary>
     public string? SourcePath { get; set; }

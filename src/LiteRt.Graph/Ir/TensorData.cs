@@ -117,6 +117,9 @@ public static class TensorData
 
     private static (int AxisSize, long Inner) AxisLayout(int[] shape, int dim, int scales)
     {
+        // TFLite Micro writes per-channel 1-D bias tensors with the filter's quantized_dimension (e.g. 3); a 1-D
+        // tensor has one axis, so that is the axis meant (docs/format.md, "Per-channel 1-D tensors").
+        if (shape.Length == 1 && shape[0] == scales) dim = 0;
         if (dim < 0 || dim >= shape.Length || shape[dim] != scales)
             throw new LiteRtModelException($"per-axis quantization with {scales} scales does not match dimension {dim} of {Shapes.Format(shape)}");
         long inner = 1;

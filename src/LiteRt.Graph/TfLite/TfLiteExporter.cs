@@ -96,10 +96,10 @@ public static class TfLiteExporter
             model.Subgraphs.Add(tsg);
         }
 
-        if (g.Metadata.Count > 0)
+        if (g.Metadata.Count > 0 || g.MetadataPresent)
             model.Metadata = g.Metadata.Select(m => new TflMetadata { Name = m.Name, Buffer = IndexOf(m.Buffer) }).ToList();
 
-        if (g.Signatures.Count > 0)
+        if (g.Signatures.Count > 0 || g.SignatureDefsPresent)
         {
             model.SignatureDefs = g.Signatures.Select(s => new TflSignatureDef
             {

@@ -31,6 +31,8 @@ public static class TfLiteImporter
             ExternalBufferGroups = model.ExternalBufferGroups,
             ExternalBuffers = model.ExternalBuffers,
             SourcePath = sourcePath,
+            SignatureDefsPresent = model.SignatureDefs is not null,
+            MetadataPresent = model.Metadata is not null,
         };
         g.Buffers.Clear();
         foreach (var b in model.Buffers ?? [])

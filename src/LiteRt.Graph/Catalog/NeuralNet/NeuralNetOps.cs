@@ -5,5 +5,10 @@ internal static partial class NeuralNetOps
 {
     public static void Register(Action<OpDefinition> add)
     {
+        ConvOps.Register(add);
+        MatMulOps.Register(add);
+        PoolOps.Register(add);
+        NormalizationOps.Register(add);
+        ResizeOps.Register(add);
     }
 }
