@@ -37,18 +37,8 @@ public sealed class RoundTripTests(ITestOutputHelper output)
             File.WriteAllBytes(ours, first);
             string expected = TestEnvironment.FlatcJson(flatc, schema, path, Path.Combine(dir, "a"));
             string actual = TestEnvironment.FlatcJson(flatc, schema, ours, Path.Combine(dir, "b"));
-            if (expected != actual) Assert.Fail($"{name}: flatc JSON differs: {FirstDifference(expected, actual)}");
+            if (expected != actual) Assert.Fail($"{name}: flatc JSON differs: {TestEnvironment.FirstDifference(expected, actual)}");
         }
         finally { Directory.Delete(dir, recursive: true); }
-    }
-
-    private static string FirstDifference(string a, string b)
-    {
-        var la = a.Split('\n');
-        var lb = b.Split('\n');
-        for (int i = 0; i < Math.Min(la.Length, lb.Length); i++)
-            if (la[i] != lb[i])
-                return $"line {i + 1}: original «{la[i].Trim()}» vs ours «{lb[i].Trim()}»; context: {string.Join(" ", la[Math.Max(0, i - 6)..i].Select(s => s.Trim()))}";
-        return $"line counts {la.Length} vs {lb.Length}";
     }
 }

@@ -80,4 +80,15 @@ internal static class TestEnvironment
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    /// <summary>The first differing line of two JSON texts, with context, for failure messages.</summary>
+    public static string FirstDifference(string a, string b)
+    {
+        var la = a.Split('\n');
+        var lb = b.Split('\n');
+        for (int i = 0; i < Math.Min(la.Length, lb.Length); i++)
+            if (la[i] != lb[i])
+                return $"line {i + 1}: original «{la[i].Trim()}» vs ours «{lb[i].Trim()}»; context: {string.Join(" ", la[Math.Max(0, i - 6)..i].Select(s => s.Trim()))}";
+        return $"line counts {la.Length} vs {lb.Length}";
+    }
 }
