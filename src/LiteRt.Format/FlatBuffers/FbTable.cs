@@ -202,7 +202,7 @@ public readonly struct FbTable
         _reader.Charge(8L * vec.Count, Name, field, Position);
         var result = new string[vec.Count];
         for (int i = 0; i < result.Length; i++)
-            result[i] = _reader.ReadString(_reader.FollowOffset(vec.Start + 4L * i, Name, field), Name, field);
+            result[i] = _reader.ReadString(_reader.FollowOffset(vec.Start + 4L * i, Name, field, i), Name, field);
         return result;
     }
 
@@ -236,16 +236,7 @@ public readonly struct FbTableVector
         {
             if ((uint)index >= (uint)_vector.Count) throw new ArgumentOutOfRangeException(nameof(index));
             var r = _owner.Reader;
-            long slot = _vector.Start + 4L * index;
-            try
-            {
-                return r.ReadTable(r.FollowOffset(slot, _owner.Name, _field), _elementTable);
-            }
-            catch (LiteRtFormatException e) when (e.Table == _owner.Name && e.Field == _field)
-            {
-                // Name the element, e.g. SubGraph.tensors[12].
-                throw new LiteRtFormatException(e.Table, $"{_field}[{index}]", e.Offset, e.Reason);
-            }
+            return r.ReadTable(r.FollowOffset(_vector.Start + 4L * index, _owner.Name, _field, index), _elementTable);
         }
     }
 }
