@@ -38,6 +38,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         long lastProgress = Stopwatch.GetTimestamp();
         var failures = new List<string>();
         var total = Stopwatch.StartNew();
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         TimeSpan slowest = TimeSpan.Zero;
         int rejected = 0, accepted = 0, crashed = 0;
         var perInput = new List<string>();
@@ -83,7 +84,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
             var stalled = Stopwatch.GetElapsedTime(Volatile.Read(ref lastProgress));
             if (stalled > 4 * IterationBound) Assert.Fail($"fuzz iteration hangs ({stalled.TotalSeconds:F0} s): {Volatile.Read(ref current)}");
         }
-        string summary = $"fuzz: {rejected + accepted + crashed} iterations in {total.Elapsed.TotalSeconds:F1} s " +
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuStart; // wall time depends on machine load
+        string summary = $"fuzz: {rejected + accepted + crashed} iterations in {total.Elapsed.TotalSeconds:F1} s ({cpu.TotalSeconds:F1} s CPU) " +
                          $"({string.Join(", ", perInput)}); {rejected} rejected, {accepted} accepted; slowest iteration {slowest.TotalMilliseconds:F1} ms";
         output.WriteLine(summary);
         Console.WriteLine(summary);

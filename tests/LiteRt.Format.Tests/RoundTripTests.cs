@@ -14,7 +14,7 @@ public sealed class RoundTripTests(ITestOutputHelper output)
         return data;
     }
 
-    [Theory]
+    [RequiresSharedTheory]
     [MemberData(nameof(ModelNames))]
     public async Task RoundTripIsDeterministicAndFlatcIdentical(string name)
     {
