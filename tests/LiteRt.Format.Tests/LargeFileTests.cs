@@ -32,10 +32,13 @@ public sealed class LargeFileTests(ITestOutputHelper output)
             long expectedLength = new FileInfo(path).Length;
             Assert.True(expectedLength > (2L << 30));
 
+            TflModelReader.Read(SyntheticModel.Bytes()); // JIT the reader first: the bound is for parsing, not compiling
             sw.Restart();
             using var file = TfLiteFile.Open(path);
             var openTime = sw.Elapsed;
-            output.WriteLine($"write {writeTime.TotalMilliseconds:F0} ms, open {openTime.TotalMilliseconds:F0} ms, {expectedLength} bytes");
+            string timing = $">2 GB model: write {writeTime.TotalMilliseconds:F0} ms, open {openTime.TotalMilliseconds:F0} ms, {expectedLength} bytes";
+            output.WriteLine(timing);
+            Console.WriteLine(timing);
             Assert.True(openTime < TimeSpan.FromSeconds(1), $"open took {openTime}");
 
             var buffers = file.Model.Buffers!;

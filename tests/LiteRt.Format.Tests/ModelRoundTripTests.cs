@@ -90,7 +90,7 @@ public sealed class ModelRoundTripTests
     }
 
     /// <summary>flatc reads our files (both layouts); and our reader reads flatc's own encoding of the same JSON.</summary>
-    [Fact]
+    [RequiresSharedFact(flatc: true)]
     public void FlatcAgreesOnTheSyntheticModel()
     {
         var flatc = TestEnvironment.FlatcPath();

@@ -61,7 +61,7 @@ public sealed partial class OptionsSchemaTests
     }
 
     /// <summary>Every descriptor against the official schema, parsed here independently.</summary>
-    [Fact]
+    [RequiresSharedFact]
     public void MatchesOfficialSchema()
     {
         var path = TestEnvironment.ReferenceSchema();

@@ -12,6 +12,9 @@ internal static class TestEnvironment
 
     private static string? FindShared()
     {
+        // LITERT_SHARED overrides the location ("none" simulates a checkout without ../shared).
+        if (Environment.GetEnvironmentVariable("LITERT_SHARED") is { Length: > 0 } overridden)
+            return overridden == "none" || !Directory.Exists(overridden) ? null : Path.GetFullPath(overridden);
         var root = FindRepoRoot();
         if (root is null) return null;
         var shared = Path.GetFullPath(Path.Combine(root, "..", "shared"));
@@ -41,7 +44,7 @@ internal static class TestEnvironment
     public static string? ReferenceSchema(string file = "schema.fbs") =>
         SharedDir is { } s && File.Exists(Path.Combine(s, "peers", "reference", file)) ? Path.Combine(s, "peers", "reference", file) : null;
 
-    /// <summary>Prints a visible skip notice (xunit 2 has no dynamic skip).</summary>
+    /// <summary>Prints a skip notice; tests needing ../shared are also marked skipped at discovery (RequiresShared attributes).</summary>
     public static void Skip(string test, string why) => Console.WriteLine($"SKIPPED {test}: {why}");
 
     public static string? FlatcPath()
