@@ -12,6 +12,7 @@ public static class Program
         {
             InspectCommand.Create(),
             RunCommand.Create(),
+            OpsCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -9,12 +9,12 @@ public sealed partial class CompiledModel
     /// Throws <see cref="LiteRt.Format.LiteRtFormatException"/> for malformed bytes and
     /// <see cref="LiteRt.Graph.LiteRtModelException"/> for invalid or unsupported models, naming the file.
     /// </summary>
-    public static CompiledModel Load(string path)
+    public static CompiledModel Load(string path, RuntimeOptions? options = null)
     {
         var file = TfLiteModel.Open(path);
         try
         {
-            return new CompiledModel(file.Graph, file);
+            return new CompiledModel(file.Graph, file, options);
         }
         catch
         {
@@ -24,5 +24,5 @@ public sealed partial class CompiledModel
     }
 
     /// <summary>Prepares a model held in memory; <paramref name="bytes"/> must stay unchanged while the model lives.</summary>
-    public static CompiledModel FromBytes(ReadOnlyMemory<byte> bytes) => new(TfLiteModel.Read(bytes), null);
+    public static CompiledModel FromBytes(ReadOnlyMemory<byte> bytes, RuntimeOptions? options = null) => new(TfLiteModel.Read(bytes), null, options);
 }

@@ -13,18 +13,26 @@ public sealed partial class CompiledModel : IDisposable
     private readonly SignatureRunner[] _signatures;
     private readonly IDisposable? _owner;
 
-    private CompiledModel(ModelGraph graph, IDisposable? owner)
+    private CompiledModel(ModelGraph graph, IDisposable? owner, RuntimeOptions? options)
     {
         Graph = graph;
         _owner = owner;
+        var created = new List<SignatureRunner>();
         try
         {
-            _signatures = graph.SignaturesOrDefault().Select(s => new SignatureRunner(graph, s)).ToArray();
+            foreach (var s in graph.SignaturesOrDefault()) created.Add(new SignatureRunner(graph, s, options ?? RuntimeOptions.Default));
+            _signatures = [.. created];
         }
         catch (LiteRtModelException e)
         {
-            owner?.Dispose();
+            foreach (var r in created) r.Dispose();
             throw e.WithFile(graph.SourcePath);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Loading validates untrusted data; whatever slipped past the checks is still a bad model, not a crash.
+            foreach (var r in created) r.Dispose();
+            throw new LiteRtModelException($"invalid model: {e.Message}", file: graph.SourcePath, inner: e);
         }
     }
 
@@ -39,7 +47,7 @@ public sealed partial class CompiledModel : IDisposable
         ?? throw new KeyNotFoundException($"the model has no signature '{key}' (signatures: {string.Join(", ", _signatures.Select(s => s.Key))})");
 
     /// <summary>Runs a graph already in memory (constant data must stay valid while the model lives).</summary>
-    public static CompiledModel FromGraph(ModelGraph graph) => new(graph, null);
+    public static CompiledModel FromGraph(ModelGraph graph, RuntimeOptions? options = null) => new(graph, null, options);
 
     public void Dispose()
     {

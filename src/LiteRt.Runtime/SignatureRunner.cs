@@ -15,10 +15,10 @@ public sealed class SignatureRunner : IDisposable
     private readonly Dictionary<string, TensorBuffer> _inputsByName;
     private readonly Dictionary<string, TensorBuffer> _outputsByName;
 
-    internal SignatureRunner(ModelGraph graph, Signature signature)
+    internal SignatureRunner(ModelGraph graph, Signature signature, RuntimeOptions options)
     {
         Signature = signature;
-        _plan = new ExecutionPlan(graph, signature);
+        _plan = new ExecutionPlan(graph, signature, options);
         _inputs = signature.Inputs.Select(i => new TensorBuffer(i.Name, _plan.Tensors[i.TensorIndex])).ToArray();
         _outputs = signature.Outputs.Select(o => new TensorBuffer(o.Name, _plan.Tensors[o.TensorIndex])).ToArray();
         _inputsByName = _inputs.ToDictionary(b => b.Name, StringComparer.Ordinal);

@@ -12,6 +12,9 @@ internal static class TestEnvironment
 
     private static string? FindShared()
     {
+        // LITERT_SHARED overrides the location ("none" simulates a checkout without ../shared).
+        if (Environment.GetEnvironmentVariable("LITERT_SHARED") is { Length: > 0 } overridden)
+            return overridden == "none" || !Directory.Exists(overridden) ? null : Path.GetFullPath(overridden);
         var root = FindRepoRoot();
         if (root is null) return null;
         var shared = Path.GetFullPath(Path.Combine(root, "..", "shared"));
@@ -41,7 +44,7 @@ internal static class TestEnvironment
     public static string? ReferenceSchema(string file = "schema.fbs") =>
         SharedDir is { } s && File.Exists(Path.Combine(s, "peers", "reference", file)) ? Path.Combine(s, "peers", "reference", file) : null;
 
-    /// <summary>Prints a visible skip notice (xunit 2 has no dynamic skip).</summary>
+    /// <summary>Prints a skip notice; tests needing ../shared are also marked skipped at discovery (RequiresShared attributes).</summary>
     public static void Skip(string test, string why) => Console.WriteLine($"SKIPPED {test}: {why}");
 
     public static string? FlatcPath()
@@ -79,5 +82,16 @@ internal static class TestEnvironment
         var dir = Path.Combine(Path.GetTempPath(), "litert-format-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>The first differing line of two JSON texts, with context, for failure messages.</summary>
+    public static string FirstDifference(string a, string b)
+    {
+        var la = a.Split('\n');
+        var lb = b.Split('\n');
+        for (int i = 0; i < Math.Min(la.Length, lb.Length); i++)
+            if (la[i] != lb[i])
+                return $"line {i + 1}: original «{la[i].Trim()}» vs ours «{lb[i].Trim()}»; context: {string.Join(" ", la[Math.Max(0, i - 6)..i].Select(s => s.Trim()))}";
+        return $"line counts {la.Length} vs {lb.Length}";
     }
 }

@@ -8,9 +8,10 @@ public static class SharedData
 {
     public static string? RepoRoot { get; } = FindRepoRoot();
 
-    public static string? Root { get; } = RepoRoot is { } r && Directory.Exists(Path.Combine(r, "..", "shared"))
-        ? Path.GetFullPath(Path.Combine(r, "..", "shared"))
-        : null;
+    /// <summary>../shared, or the folder LITERT_SHARED names ("none" simulates a checkout without it).</summary>
+    public static string? Root { get; } = Environment.GetEnvironmentVariable("LITERT_SHARED") is { Length: > 0 } env
+        ? (env == "none" || !Directory.Exists(env) ? null : Path.GetFullPath(env))
+        : RepoRoot is { } r && Directory.Exists(Path.Combine(r, "..", "shared")) ? Path.GetFullPath(Path.Combine(r, "..", "shared")) : null;
 
     public static bool TryGetRoot(out string root, Action<string>? log = null)
     {
@@ -36,13 +37,9 @@ public static class SharedData
             if (File.Exists(Path.Combine(dir.FullName, "LiteRt.Build.sln"))) return dir.FullName;
             dir = dir.Parent;
         }
-        // Artifacts may live outside the tree (LITERT_ARTIFACTS): fall back to the working directory's ancestors.
-        dir = new DirectoryInfo(Directory.GetCurrentDirectory());
-        while (dir is not null)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LiteRt.Build.sln"))) return dir.FullName;
-            dir = dir.Parent;
-        }
-        return null;
+        // Build outputs may live outside the tree (LITERT_ARTIFACTS): use the root recorded at build time.
+        var recorded = typeof(SharedData).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        return recorded is not null && File.Exists(Path.Combine(recorded, "LiteRt.Build.sln")) ? Path.GetFullPath(recorded) : null;
     }
 }

@@ -23,7 +23,7 @@ internal static class InspectCommand
             if (!file.Exists) throw new UsageException($"model file not found: {file.FullName}");
             using var loaded = TfLiteModel.Open(file.FullName);
             var report = ModelReport.Build(loaded.Graph, file.FullName, loaded.FileLength);
-            if (parse.GetValue(json)) report.WriteJson(Console.OpenStandardOutput());
+            if (parse.GetValue(json)) report.WriteJson(Console.Out);
             else report.WriteText(Console.Out, parse.GetValue(top));
             return ExitCodes.Ok;
         }));
@@ -101,6 +101,13 @@ internal sealed class ModelReport
             w.WriteLine($"  buffer {index,-6} {Bytes(bytes),10}  {Truncate(who, 70)}");
         if (g.Metadata.Count > 0)
             w.WriteLine($"Metadata: {string.Join(", ", g.Metadata.Select(m => $"{m.Name} ({Bytes(m.Buffer.Length)})"))}");
+    }
+
+    public void WriteJson(TextWriter writer)
+    {
+        var stream = new MemoryStream();
+        WriteJson(stream);
+        writer.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
     public void WriteJson(Stream stream)

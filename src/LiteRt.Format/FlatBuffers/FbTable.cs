@@ -39,7 +39,7 @@ public readonly struct FbTable
     private int RawFieldOffset(int id)
     {
         int entry = 4 + 2 * id;
-        return entry + 2 > _vtableSize ? 0 : BinaryPrimitives.ReadUInt16LittleEndian(_reader.Span.Slice(_vtable + entry, 2));
+        return id < 0 || entry + 2 > _vtableSize ? 0 : BinaryPrimitives.ReadUInt16LittleEndian(_reader.Span.Slice(_vtable + entry, 2));
     }
 
     /// <summary>Absolute position of a present field of <paramref name="size"/> inline bytes, or -1 when absent.</summary>
@@ -53,10 +53,18 @@ public readonly struct FbTable
         return Position + off;
     }
 
+    /// <summary>The bytes of a present scalar field, or empty when absent (one span fetch: this is the hot path).</summary>
     private ReadOnlySpan<byte> Scalar(int id, int size, string field)
     {
-        int p = FieldPosition(id, size, field);
-        return p < 0 ? default : _reader.Span.Slice(p, size);
+        var span = _reader.Span;
+        int entry = 4 + 2 * id;
+        if (id < 0 || entry + 2 > _vtableSize) return default;
+        int off = BinaryPrimitives.ReadUInt16LittleEndian(span.Slice(_vtable + entry, 2));
+        if (off == 0) return default;
+        if (off < 4 || off + size > _inlineSize)
+            throw FlatBufferReader.Fail(Name, field, Position,
+                $"field offset {off} (+{size} bytes) lies outside the table's {_inlineSize} inline bytes");
+        return span.Slice(Position + off, size);
     }
 
     public bool GetBool(int id, string field, bool defaultValue = false)
@@ -202,7 +210,7 @@ public readonly struct FbTable
         _reader.Charge(8L * vec.Count, Name, field, Position);
         var result = new string[vec.Count];
         for (int i = 0; i < result.Length; i++)
-            result[i] = _reader.ReadString(_reader.FollowOffset(vec.Start + 4L * i, Name, field), Name, field);
+            result[i] = _reader.ReadString(_reader.FollowOffset(vec.Start + 4L * i, Name, field, i), Name, field);
         return result;
     }
 
@@ -236,16 +244,7 @@ public readonly struct FbTableVector
         {
             if ((uint)index >= (uint)_vector.Count) throw new ArgumentOutOfRangeException(nameof(index));
             var r = _owner.Reader;
-            long slot = _vector.Start + 4L * index;
-            try
-            {
-                return r.ReadTable(r.FollowOffset(slot, _owner.Name, _field), _elementTable);
-            }
-            catch (LiteRtFormatException e) when (e.Table == _owner.Name && e.Field == _field)
-            {
-                // Name the element, e.g. SubGraph.tensors[12].
-                throw new LiteRtFormatException(e.Table, $"{_field}[{index}]", e.Offset, e.Reason);
-            }
+            return r.ReadTable(r.FollowOffset(_vector.Start + 4L * index, _owner.Name, _field, index), _elementTable);
         }
     }
 }

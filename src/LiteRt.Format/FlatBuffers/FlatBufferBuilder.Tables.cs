@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LiteRt.Format.FlatBuffers;
@@ -14,7 +15,7 @@ public sealed partial class FlatBufferBuilder
         if (_fields.Length < fieldCount) _fields = new int[Math.Max(fieldCount, 16)];
         Array.Clear(_fields, 0, fieldCount);
         _fieldCount = fieldCount;
-        _tableStart = Offset;
+        _tableEnd = int.MaxValue;
     }
 
     private void CheckField(int id)
@@ -28,6 +29,9 @@ public sealed partial class FlatBufferBuilder
     public void AddScalar<T>(int id, T value) where T : unmanaged
     {
         CheckField(id);
+        int size = Unsafe.SizeOf<T>();
+        Align(size, size);
+        _tableEnd = Math.Min(_tableEnd, Offset); // padding before the first field stays outside the table
         PushScalar(value);
         _fields[id] = Offset;
     }
@@ -45,6 +49,8 @@ public sealed partial class FlatBufferBuilder
     {
         if (target == 0) return;
         CheckField(id);
+        Align(4, 4);
+        _tableEnd = Math.Min(_tableEnd, Offset);
         PushOffset(target);
         _fields[id] = Offset;
     }
@@ -56,7 +62,9 @@ public sealed partial class FlatBufferBuilder
         Align(4, 4);
         Reserve(4).Clear(); // soffset to the vtable, patched below
         int table = Offset;
-        int inlineSize = table - _tableStart;
+        // Inline size: from the soffset to the far end of the last field (leading alignment padding excluded,
+        // so equal layouts share a vtable wherever they sit).
+        int inlineSize = table - Math.Min(_tableEnd, table - 4);
         if (inlineSize > ushort.MaxValue) throw new InvalidOperationException("Table inline size exceeds 64 KiB.");
 
         int used = _fieldCount;

@@ -25,7 +25,7 @@ public sealed partial class FlatBufferBuilder
 
     private int[] _fields = [];     // per field id: offset of the value, 0 when absent
     private int _fieldCount = -1;   // -1: not inside a table
-    private int _tableStart;
+    private int _tableEnd;          // smallest offset reached by a field's bytes: the table's far end
     private bool _finished;
 
     /// <summary>A caller-owned byte range spliced into the output in front of <see cref="PhysicalAfter"/> builder bytes.</summary>

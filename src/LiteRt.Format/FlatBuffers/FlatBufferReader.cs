@@ -25,8 +25,11 @@ public sealed class FlatBufferReader
         _budget = workBudget ?? DefaultWorkBudget(buffer.Length);
     }
 
-    /// <summary>16 × the buffer size plus 1 MiB: generous for legitimate files (even with shared strings), linear.</summary>
-    public static long DefaultWorkBudget(int length) => 16L * length + (1L << 20);
+    /// <summary>
+    /// 16 × the buffer size plus 64 KiB: linear, and generous for legitimate files (real .tflite models use under
+    /// 2 × their size; a table is charged 32 bytes, so even a file made only of tiny tables stays under 8 ×).
+    /// </summary>
+    public static long DefaultWorkBudget(int length) => 16L * length + (64L << 10);
 
     public ReadOnlyMemory<byte> Memory => _memory;
     public int Length => _memory.Length;
@@ -63,20 +66,23 @@ public sealed class FlatBufferReader
     }
 
     /// <summary>Reads the uoffset stored at <paramref name="position"/> and returns its validated target.</summary>
-    internal long FollowOffset(long position, string table, string field)
+    /// <param name="index">For an element of a vector: its index, to name it in messages (e.g. <c>tensors[3]</c>).</param>
+    internal long FollowOffset(long position, string table, string field, int index = -1)
     {
         if (position < 0 || position > Length - 4L)
-            throw Fail(table, field, position, "offset field lies outside the buffer");
+            throw Fail(table, Element(field, index), position, "offset field lies outside the buffer");
         uint rel = BinaryPrimitives.ReadUInt32LittleEndian(Span.Slice((int)position, 4));
         if (rel == 0)
-            throw Fail(table, field, position, "offset is zero (points at itself)");
+            throw Fail(table, Element(field, index), position, "offset is zero (points at itself)");
         if (rel > int.MaxValue)
-            throw Fail(table, field, position, $"offset {rel} exceeds the FlatBuffer limit of 2^31-1");
+            throw Fail(table, Element(field, index), position, $"offset {rel} exceeds the FlatBuffer limit of 2^31-1");
         long target = position + rel;
         if (target > Length - 4L)
-            throw Fail(table, field, position, $"offset {rel} points to byte {target}, outside the {Length}-byte buffer");
+            throw Fail(table, Element(field, index), position, $"offset {rel} points to byte {target}, outside the {Length}-byte buffer");
         return target;
     }
+
+    private static string Element(string field, int index) => index < 0 ? field : $"{field}[{index}]";
 
     /// <summary>Validates the table header (soffset, vtable, inline size) at <paramref name="position"/>.</summary>
     internal FbTable ReadTable(long position, string table)

@@ -16,11 +16,20 @@ internal sealed unsafe class MappedFile : IDisposable
 
     public MappedFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
-        Length = stream.Length;
-        if (Length == 0)
-            throw new LiteRtFormatException("Model", "(file)", 0, $"'{path}' is empty; not a .tflite file");
-        _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        try
+        {
+            Length = stream.Length;
+            if (Length == 0)
+                throw new LiteRtFormatException("Model", "(file)", 0, $"'{path}' is empty; not a .tflite file");
+            // The map owns the stream from here on (leaveOpen: false).
+            _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
         try
         {
             _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);

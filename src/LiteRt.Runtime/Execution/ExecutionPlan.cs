@@ -23,9 +23,11 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     private byte* _arena;
     private long _arenaBytes;
     private byte* _variables;
+    private readonly RuntimeOptions _options;
 
-    public ExecutionPlan(ModelGraph graph, Signature signature)
+    public ExecutionPlan(ModelGraph graph, Signature signature, RuntimeOptions options)
     {
+        _options = options;
         Signature = signature;
         _subgraph = graph.Subgraphs[signature.SubgraphIndex];
         var sg = _subgraph;
@@ -106,7 +108,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         {
             var op = node.Op;
             var ctx = new ShapeContext(op, node.Description, k => node.Inputs[k]?.Shape, k => op.HasInput(k) ? sg.Tensors[op.Inputs[k]] : null);
-            OpCatalog.Get(op.Op, node.Description).InferShapes(ctx);
+            Guard(node, () => OpCatalog.Get(op.Op, node.Description).InferShapes(ctx));
             for (int k = 0; k < node.Outputs.Length; k++)
             {
                 var shape = ctx.OutputShape(k) ?? throw node.Error($"no shape for output {k}");
@@ -118,8 +120,17 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         foreach (var rt in _tensors)
         {
             if (rt.IsConstant) continue;
-            rt.ElementCount = Shapes.ElementCount(rt.Shape);
-            rt.ByteLength = rt.Type.HasFixedSize() ? rt.Type.ByteCount(rt.ElementCount) : 0;
+            try
+            {
+                rt.ElementCount = Shapes.ElementCount(rt.Shape);
+                rt.ByteLength = rt.Type.HasFixedSize() ? rt.Type.ByteCount(rt.ElementCount) : 0;
+            }
+            catch (OverflowException)
+            {
+                throw new LiteRtModelException($"tensor {rt} has more elements than can be addressed");
+            }
+            if (rt.ByteLength > _options.MaxArenaBytes)
+                throw new LiteRtModelException($"tensor {rt} needs {rt.ByteLength} bytes, over the {_options.MaxArenaBytes}-byte memory limit");
             rt.Data = null;
         }
 
@@ -127,7 +138,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         {
             node.ScratchBytes = 0;
             node.State = null;
-            node.Kernel!.Prepare(node);
+            Guard(node, () => node.Kernel!.Prepare(node));
         }
 
         AllocateMemory();
@@ -168,6 +179,8 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             if (_nodes[n].ScratchBytes > 0) requests.Add(new ArenaRequest(-1 - n, _nodes[n].ScratchBytes, n, n));
 
         var (offsets, arenaBytes) = ArenaPlanner.Plan(requests);
+        if (arenaBytes + variableBytes > _options.MaxArenaBytes)
+            throw new LiteRtModelException($"the model needs {arenaBytes + variableBytes} bytes of working memory, over the {_options.MaxArenaBytes}-byte limit (RuntimeOptions.MaxArenaBytes)");
         if (_arena is not null && arenaBytes > _arenaBytes) { NativeMemory.AlignedFree(_arena); _arena = null; }
         if (_arena is null)
         {
@@ -194,10 +207,32 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     public void Run()
     {
         var nodes = _nodes;
-        for (int i = 0; i < nodes.Length; i++)
+        int i = 0;
+        try
         {
-            var node = nodes[i];
-            node.Kernel!.Eval(node);
+            for (; i < nodes.Length; i++)
+            {
+                var node = nodes[i];
+                node.Kernel!.Eval(node);
+            }
+        }
+        catch (Exception e) when (e is not LiteRtModelException and not OutOfMemoryException)
+        {
+            // Kernels index spans, so bad data surfaces as a managed exception: report it against the node.
+            throw new LiteRtModelException($"kernel {nodes[i].Kernel!.Id} failed: {e.Message}", nodes[i].Description, inner: e);
+        }
+    }
+
+    /// <summary>Shape functions and Prepare validate untrusted model data; any failure there is a model error.</summary>
+    private static void Guard(PreparedNode node, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is not LiteRtModelException and not OutOfMemoryException)
+        {
+            throw new LiteRtModelException($"invalid operation: {e.Message}", node.Description, inner: e);
         }
     }
 

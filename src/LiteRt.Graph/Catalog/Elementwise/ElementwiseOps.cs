@@ -5,5 +5,8 @@ internal static partial class ElementwiseOps
 {
     public static void Register(Action<OpDefinition> add)
     {
+        ElementwiseBinaryOps.Register(add);
+        ElementwiseUnaryOps.Register(add);
+        ElementwiseConversionOps.Register(add);
     }
 }

@@ -94,38 +94,8 @@ internal static class Dm
     /// <summary>An options table with the given fields set.</summary>
     public static OptionsTable Options(BuiltinOptionsType type, params (string Name, object Value)[] fields)
     {
-        OptionsTable table;
-        try
-        {
-            table = OptionsTable.Create(type);
-        }
-        catch (NotImplementedException)
-        {
-            table = new OptionsTable(FallbackDescriptor(type)); // until OptionsSchema lands
-        }
+        var table = OptionsTable.Create(type);
         foreach (var (name, value) in fields) table.Set(name, value);
         return table;
-    }
-
-    private static OptionsTableDescriptor FallbackDescriptor(BuiltinOptionsType type)
-    {
-        OptionFieldDescriptor F(string n, int id, OptionFieldKind k, Type? e = null) => new(n, id, k, 0, e);
-        OptionFieldDescriptor[] fields = type switch
-        {
-            BuiltinOptionsType.ReshapeOptions => [F("new_shape", 0, OptionFieldKind.VectorInt32)],
-            BuiltinOptionsType.SqueezeOptions => [F("squeeze_dims", 0, OptionFieldKind.VectorInt32)],
-            BuiltinOptionsType.ConcatenationOptions => [F("axis", 0, OptionFieldKind.Int32), F("fused_activation_function", 1, OptionFieldKind.Int8, typeof(ActivationFunctionType))],
-            BuiltinOptionsType.SplitOptions or BuiltinOptionsType.SplitVOptions => [F("num_splits", 0, OptionFieldKind.Int32)],
-            BuiltinOptionsType.StridedSliceOptions =>
-            [
-                F("begin_mask", 0, OptionFieldKind.Int32), F("end_mask", 1, OptionFieldKind.Int32), F("ellipsis_mask", 2, OptionFieldKind.Int32),
-                F("new_axis_mask", 3, OptionFieldKind.Int32), F("shrink_axis_mask", 4, OptionFieldKind.Int32), F("offset", 5, OptionFieldKind.Bool),
-            ],
-            BuiltinOptionsType.GatherOptions => [F("axis", 0, OptionFieldKind.Int32), F("batch_dims", 1, OptionFieldKind.Int32)],
-            BuiltinOptionsType.ArgMaxOptions => [F("output_type", 0, OptionFieldKind.Int8, typeof(TensorType))],
-            BuiltinOptionsType.ReducerOptions => [F("keep_dims", 0, OptionFieldKind.Bool)],
-            _ => [],
-        };
-        return new OptionsTableDescriptor(type.ToString(), false, (byte)type, fields);
     }
 }
