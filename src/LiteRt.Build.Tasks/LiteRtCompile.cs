@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -13,10 +12,6 @@ namespace LiteRt.Build.Tasks;
 /// </summary>
 public sealed class LiteRtCompile : ToolTask
 {
-    private static readonly Regex Canonical = new(
-        @"^\s*(?<origin>.*?)(?:\((?<line>\d+)(?:,(?<col>\d+))?\))?\s*:\s*(?<kind>error|warning)\s+(?<code>LRT\d{4})\s*:\s*(?<message>.*)$",
-        RegexOptions.CultureInvariant);
-
     private bool _loggedError;
 
     /// <summary>One item from <c>LiteRtPrepareModels</c> (identity = the model's full path).</summary>
@@ -76,7 +71,7 @@ public sealed class LiteRtCompile : ToolTask
 
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        if (TryParse(singleLine, out var d))
+        if (CanonicalLine.TryParse(singleLine, out var d))
         {
             string file = d.File is null || d.File == "litert" ? Model.GetMetadata("Source") : d.File;
             if (d.IsError)
@@ -100,46 +95,6 @@ public sealed class LiteRtCompile : ToolTask
         if (exit != 0 && !_loggedError && !Log.HasLoggedErrors)
             Log.LogError(null, "LRT0001", null, Model.GetMetadata("Source"), 0, 0, 0, 0, $"litert compile exited with code {exit} without reporting why");
         return exit;
-    }
-
-    /// <summary>A parsed <c>file(line,col): error LRTnnnn: message</c> line.</summary>
-    public readonly struct Diagnostic
-    {
-        public Diagnostic(string? file, int line, int column, bool isError, string code, string message)
-        {
-            File = file;
-            Line = line;
-            Column = column;
-            IsError = isError;
-            Code = code;
-            Message = message;
-        }
-
-        public string? File { get; }
-        public int Line { get; }
-        public int Column { get; }
-        public bool IsError { get; }
-        public string Code { get; }
-        public string Message { get; }
-    }
-
-    public static bool TryParse(string line, out Diagnostic diagnostic)
-    {
-        var m = Canonical.Match(line);
-        if (!m.Success)
-        {
-            diagnostic = default;
-            return false;
-        }
-        string origin = m.Groups["origin"].Value.Trim();
-        diagnostic = new Diagnostic(
-            origin.Length == 0 ? null : origin,
-            m.Groups["line"].Success ? int.Parse(m.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0,
-            m.Groups["col"].Success ? int.Parse(m.Groups["col"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0,
-            m.Groups["kind"].Value == "error",
-            m.Groups["code"].Value,
-            m.Groups["message"].Value);
-        return true;
     }
 
     private static string[] Split(string value) => value.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries);
