@@ -18,6 +18,10 @@ internal static class BuildPieces
     public static string Configuration { get; } = typeof(BuildPieces).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "LiteRtConfiguration").Value!;
 
+    /// <summary>LITERT_ARTIFACTS as the test project was built with it (so repository builds find the same outputs).</summary>
+    public static string Artifacts { get; } = typeof(BuildPieces).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "LiteRtArtifacts").Value ?? "";
+
     public static string Piece(string name) => Paths.TryGetValue(name, out var p) && File.Exists(p) ? p
         : throw new InvalidOperationException($"the test build did not record where {name} is (found: {string.Join(", ", Paths.Keys)})");
 
