@@ -28,7 +28,7 @@ if [ "$status" -ne 0 ] && grep -q "Microsoft.NETCore.App.Runtime.NativeAOT" "$lo
   echo "aot-check: the NativeAOT runtime pack (Microsoft.NETCore.App.Runtime.NativeAOT.$rid) is not available from the"
   echo "aot-check: configured NuGet sources; publishing trimmed + self-contained instead (same trim analysis)."
   mode="trimmed"
-  dotnet publish samples/QuickStart -c Release -r "$rid" --self-contained -p:PublishTrimmed=true -p:TrimmerSingleWarn=false \
+  dotnet publish samples/QuickStart -c Release -r "$rid" -p:LiteRtSamplePublishTrimmed=true -p:TrimmerSingleWarn=false \
     -o "$out/trimmed" -nr:false 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   bin="$out/trimmed/QuickStart"
