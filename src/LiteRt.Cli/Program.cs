@@ -13,6 +13,7 @@ public static class Program
             InspectCommand.Create(),
             RunCommand.Create(),
             OpsCommand.Create(),
+            ConvertCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

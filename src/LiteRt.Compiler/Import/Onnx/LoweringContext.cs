@@ -91,19 +91,45 @@ public sealed class LoweringContext
     public long[] ConstInts(int input, string what)
     {
         int t = Required(input);
-        if (!IsConst(t) && !IsEmpty(t))
-            throw Node.Error(ErrorCodes.NeedsConstant,
-                $"{what} (input {input} '{Node.Proto.Inputs[input]}') must be a constant: LiteRT needs it to fix shapes at conversion time");
+        if (!IsConst(t) && !IsEmpty(t)) throw NotConstant(input, t, what);
         return IsEmpty(t) ? [] : B.Ints(t);
+    }
+
+    /// <summary>LRT1005 for an input that must be constant, naming the graph inputs its value is computed from.</summary>
+    public LiteRtCompileException NotConstant(int input, int t, string what)
+    {
+        var sources = GraphInputsBehind(t);
+        string from = sources.Count == 0 ? "" : $" (it is computed from graph input{(sources.Count > 1 ? "s" : "")} {string.Join(", ", sources.Select(s => $"'{s}'"))})";
+        return Node.Error(ErrorCodes.NeedsConstant,
+            $"{what} (input {input} '{Node.Proto.Inputs[input]}') must be a constant{from}: LiteRT fixes shapes at conversion time");
+    }
+
+    /// <summary>The names of the subgraph inputs that tensor <paramref name="t"/> depends on.</summary>
+    public List<string> GraphInputsBehind(int t)
+    {
+        var sg = B.Sg;
+        var producer = new Dictionary<int, Operation>();
+        foreach (var op in sg.Operations)
+            foreach (int o in op.Outputs) producer[o] = op;
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>([t]);
+        var result = new List<string>();
+        while (stack.Count > 0)
+        {
+            int x = stack.Pop();
+            if (x < 0 || !seen.Add(x)) continue;
+            if (sg.Inputs.Contains(x)) result.Add(sg.Tensors[x].Name);
+            if (producer.TryGetValue(x, out var p))
+                foreach (int i in p.Inputs) stack.Push(i);
+        }
+        return result;
     }
 
     /// <summary>Values of a constant input as doubles; LRT1005 when computed at run time.</summary>
     public double[] ConstValues(int input, string what)
     {
         int t = Required(input);
-        if (!IsConst(t) && !IsEmpty(t))
-            throw Node.Error(ErrorCodes.NeedsConstant,
-                $"{what} (input {input} '{Node.Proto.Inputs[input]}') must be a constant: LiteRT needs it at conversion time");
+        if (!IsConst(t) && !IsEmpty(t)) throw NotConstant(input, t, what);
         return IsEmpty(t) ? [] : B.Values(t);
     }
 

@@ -172,8 +172,12 @@ public static class OnnxImporter
         {
             throw node.Error(ErrorCodes.InvalidGraph, e.Message);
         }
+        catch (NotSupportedException e)
+        {
+            throw node.Error(ErrorCodes.UnsupportedAttribute, e.Message);
+        }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or OverflowException
-                                       or NotSupportedException or KeyNotFoundException or InvalidCastException)
+                                       or KeyNotFoundException or InvalidCastException)
         {
             throw new LiteRtCompileException(ErrorCodes.InvalidGraph, $"cannot lower this node: {e.Message}", node.Description, inner: e);
         }

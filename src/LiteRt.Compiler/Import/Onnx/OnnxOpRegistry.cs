@@ -33,6 +33,9 @@ public static class OnnxOpRegistry
         IndexingLowering.Register(Add);
         ReductionLowering.Register(Add);
         ResizeLowering.Register(Add);
+        LossLowering.Register(Add);
+        QuantizationLowering.Register(Add);
+        SignalLowering.Register(Add);
         return d;
     }
 }

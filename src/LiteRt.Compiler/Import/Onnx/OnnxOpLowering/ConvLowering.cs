@@ -30,6 +30,9 @@ internal static class ConvLowering
         _ = xType;
     }
 
+    /// <summary>A float32 convolution with the current node's Conv attributes (used by ConvInteger / QLinearConv).</summary>
+    internal static int FloatConv(LoweringContext ctx, int x, int w, int bias) => ConvCore(ctx, x, w, bias);
+
     private static int ConvCore(LoweringContext ctx, int x, int w, int bias)
     {
         var node = ctx.Node;
@@ -55,6 +58,7 @@ internal static class ConvLowering
 
         if (spatial == 3) return Conv3D(ctx, x, w, bias, kernel, strides, dilations, group);
 
+        var (before, after) = Layout.Pads(ctx, xDims[2..], kernel, strides, dilations);
         // 1-D: [N, C, W] → [N, C, 1, W] with a 1 × k kernel.
         bool oneD = spatial == 1;
         if (oneD)
@@ -64,9 +68,10 @@ internal static class ConvLowering
             kernel = [1, kernel[0]];
             strides = [1, strides[0]];
             dilations = [1, dilations[0]];
+            before = [0, before[0]];
+            after = [0, after[0]];
         }
         var spatialDims = ctx.Dims(x)[2..];
-        var (before, after) = Layout.Pads(ctx, spatialDims, kernel, strides, dilations);
         int input = Layout.Nhwc(ctx, x);
         var padding = Layout.AsTfLitePadding(spatialDims, kernel, strides, dilations, before, after);
         if (padding is null)
@@ -173,8 +178,7 @@ internal static class ConvLowering
         if (rank is not (3 or 4))
             throw node.Unsupported($"ConvTranspose with input rank {rank} is not supported (1-D and 2-D are)");
         var xDims = ctx.KnownDims(x, "the input");
-        if (!b.IsConst(w)) throw node.Error(ErrorCodes.NeedsConstant, "ConvTranspose weights must be constant");
-        var wDims = ctx.Dims(w);
+        var wDims = ctx.KnownDims(w, "the weights");
         int group = node.Int32("group", 1);
         int c = wDims[0], mPerGroup = wDims[1], m = mPerGroup * group;
         if (xDims[1] != c) throw node.Error(ErrorCodes.InvalidGraph, $"input has {xDims[1]} channels, weights {c}");
@@ -182,8 +186,12 @@ internal static class ConvLowering
         var kernel = wDims[2..];
         var (strides, dilations) = Layout.StridesDilations(node, spatial);
         var outPad = node.Ints("output_padding")?.Select(v => (int)v).ToArray() ?? new int[spatial];
-        var weights = b.Values(w);
-        var biasValues = bias >= 0 ? (b.IsConst(bias) ? b.Values(bias) : throw node.Error(ErrorCodes.NeedsConstant, "bias must be constant")) : new double[m];
+        bool constWeights = b.IsConst(w);
+        var weights = constWeights ? b.Values(w) : [];
+        if (!constWeights && (group != 1 || dilations.Any(v => v != 1)))
+            throw ctx.NotConstant(1, w, "the weights of a grouped or dilated ConvTranspose");
+        int runtimeBias = bias >= 0 && !b.IsConst(bias) ? bias : -1;
+        var biasValues = bias >= 0 && runtimeBias < 0 ? b.Values(bias) : new double[m];
 
         bool oneD = spatial == 1;
         int[] inSpatial = xDims[2..];
@@ -214,8 +222,9 @@ internal static class ConvLowering
             for (int i = 0; i < 2; i++)
             {
                 int total = full[i] + outPad[i] - target[i];
-                if (total < 0) throw node.Unsupported("output_shape larger than the full transposed convolution is not supported");
-                (before[i], after[i]) = autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2);
+                // A larger output_shape extends the end with rows only the bias reaches (negative end padding).
+                if (total < 0) (before[i], after[i]) = (0, total);
+                else (before[i], after[i]) = autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2);
             }
         }
         else if (autoPad is "SAME_UPPER" or "SAME_LOWER")
@@ -241,7 +250,7 @@ internal static class ConvLowering
         for (int i = 0; i < 2; i++)
         {
             outSize[i] = full[i] + outPad[i] - before[i] - after[i];
-            if (before[i] < 0 || after[i] < 0 || outSize[i] <= 0) throw node.Unsupported("these pads are not supported");
+            if (before[i] < 0 || outSize[i] <= 0) throw node.Unsupported("these pads are not supported");
         }
 
         int input = Layout.Nhwc(ctx, x);
@@ -250,9 +259,9 @@ internal static class ConvLowering
         for (int g = 0; g < group; g++)
         {
             // TFLite weights [out, kh', kw', in] with the kernel dilated (zeros between taps).
-            var f = new double[(long)mPerGroup * ekh * ekw * (c / group)];
             int cg = c / group;
-            for (int o = 0; o < mPerGroup; o++)
+            var f = new double[constWeights ? (long)mPerGroup * ekh * ekw * cg : 0];
+            for (int o = 0; o < (constWeights ? mPerGroup : 0); o++)
                 for (int i = 0; i < kh; i++)
                     for (int j = 0; j < kw; j++)
                         for (int ci = 0; ci < cg; ci++)
@@ -263,7 +272,9 @@ internal static class ConvLowering
                                 : weights[(((long)srcC * mPerGroup + o) * kh + i) * kw + j];
                             f[(((long)o * ekh + i * dilations[0]) * ekw + j * dilations[1]) * cg + ci] = v;
                         }
-            int filter = b.Const(ctx.Name($"filter{g}"), TensorType.Float32, [mPerGroup, ekh, ekw, cg], f);
+            int filter = constWeights
+                ? b.Const(ctx.Name($"filter{g}"), TensorType.Float32, [mPerGroup, ekh, ekw, cg], f)
+                : b.Transpose(oneD ? b.Reshape(w, [c, mPerGroup, 1, kw], ctx.Name("weights_2d")) : w, [1, 2, 3, 0], ctx.Name("filter"));
             int gin = group == 1 ? input : b.Op(BuiltinOperator.Slice,
                 [input, b.Int32s(ctx.Name("begin"), 0, 0, 0, g * cg), b.Int32s(ctx.Name("size"), -1, -1, -1, cg)], TensorType.Float32, null, ctx.Name($"group{g}"));
 
@@ -297,6 +308,7 @@ internal static class ConvLowering
         }
         int result = parts.Count == 1 ? parts[0] : b.Op(BuiltinOperator.Concatenation, [.. parts], TensorType.Float32,
             IrBuilder.Options(BuiltinOptionsType.ConcatenationOptions, ("axis", 3)), ctx.Name("concat"));
+        if (runtimeBias >= 0) result = b.Binary(BuiltinOperator.Add, result, runtimeBias, ctx.Name("bias_add"));
         result = Layout.Nchw(ctx, result);
         if (oneD) result = b.Reshape(result, [n, m, outSize[1]], ctx.Name("as_1d"));
         return result;

@@ -13,6 +13,8 @@ namespace LiteRt.Compiler.Import.Onnx.OnnxOpLowering;
 internal static class ElementwiseLowering
 {
     private static readonly TensorType[] Arith = [TensorType.Float32, TensorType.Int32, TensorType.Int64];
+    /// <summary>Add/Sub/Mul/Div/Max/Min/Neg/Abs also run in float64 (values past float32's range stay finite).</summary>
+    private static readonly TensorType[] ArithF64 = [TensorType.Float32, TensorType.Int32, TensorType.Int64, TensorType.Float64];
     private static readonly TensorType[] F32 = [TensorType.Float32];
 
     public static void Register(Action<string, OnnxLowering> add)
@@ -29,8 +31,8 @@ internal static class ElementwiseLowering
         add("Mod", Mod);
         add("BitShift", BitShift);
 
-        add("Neg", ctx => UnaryOp(ctx, BuiltinOperator.Neg, Arith));
-        add("Abs", ctx => UnaryOp(ctx, BuiltinOperator.Abs, Arith));
+        add("Neg", ctx => UnaryOp(ctx, BuiltinOperator.Neg, ArithF64));
+        add("Abs", ctx => UnaryOp(ctx, BuiltinOperator.Abs, ArithF64));
         add("Sign", ctx => UnaryOp(ctx, BuiltinOperator.Sign, Arith));
         add("Sqrt", ctx => UnaryOp(ctx, BuiltinOperator.Sqrt, F32));
         add("Exp", ctx => UnaryOp(ctx, BuiltinOperator.Exp, F32));
@@ -112,7 +114,7 @@ internal static class ElementwiseLowering
         var (a, b) = Operands(ctx);
         if (ctx.Type(a) == TensorType.Bool || ctx.Type(a) == TensorType.String)
             throw ctx.Node.Error(ErrorCodes.UnsupportedDataType, $"{ctx.Node.OpType} on {ctx.Type(a).Name()} is not supported");
-        ctx.Output(0, ctx.Computed([a, b], Arith, c => ctx.B.Binary(op, c[0], c[1], ctx.Name(op.Name().ToLowerInvariant()))));
+        ctx.Output(0, ctx.Computed([a, b], ArithF64, c => ctx.B.Binary(op, c[0], c[1], ctx.Name(op.Name().ToLowerInvariant()))));
     }
 
     private static void Pow(LoweringContext ctx)
@@ -141,7 +143,7 @@ internal static class ElementwiseLowering
             return;
         }
         var inputs = Enumerable.Range(0, n).Select(ctx.Required).ToArray();
-        ctx.Output(0, ctx.Computed(inputs, Arith, c =>
+        ctx.Output(0, ctx.Computed(inputs, ArithF64, c =>
         {
             int r = c[0];
             for (int i = 1; i < c.Length; i++) r = ctx.B.Binary(op, r, c[i], ctx.Name(op.Name().ToLowerInvariant()));
@@ -286,9 +288,12 @@ internal static class ElementwiseLowering
         var node = ctx.Node;
         if (node.HasInput(2))
         {
-            int training = ctx.Input(2);
-            if (!ctx.IsConst(training)) throw node.Error(ErrorCodes.NeedsConstant, "training_mode must be a constant");
-            if (ctx.B.Ints(training)[0] != 0) throw node.Unsupported("Dropout in training mode (random) is not supported");
+            if (ctx.ConstInts(2, "training_mode")[0] != 0)
+            {
+                // Training mode drops at random; with ratio 0 it keeps everything.
+                double ratio = node.HasInput(1) ? ctx.ConstValues(1, "ratio")[0] : 0.5;
+                if (ratio != 0) throw node.Unsupported("Dropout in training mode (random) is not supported");
+            }
         }
         ctx.Output(0, x);
         if (node.HasOutput(1))

@@ -22,6 +22,28 @@ internal static class IndexingLowering
         add("OneHot", OneHot);
         add("Compress", Compress);
         add("NonZero", NonZero);
+        add("ReverseSequence", ReverseSequence);
+    }
+
+    /// <summary>Per batch entry b, the first lens[b] steps along the time axis reversed: GATHER_ND with constant (t', b) coordinates.</summary>
+    private static void ReverseSequence(LoweringContext ctx)
+    {
+        int x = ctx.Required(0);
+        var lens = ctx.ConstInts(1, "sequence_lens");
+        int batchAxis = ctx.Node.Int32("batch_axis", 1), timeAxis = ctx.Node.Int32("time_axis", 0);
+        var d = ctx.KnownDims(x, "the input");
+        int outer = d[0], inner = d[1];
+        var coords = new double[outer * inner * 2];
+        for (int i = 0; i < outer; i++)
+            for (int j = 0; j < inner; j++)
+            {
+                int b = batchAxis == 0 ? i : j, t = timeAxis == 0 ? i : j;
+                int src = t < lens[b] ? (int)lens[b] - 1 - t : t;
+                coords[(i * inner + j) * 2] = timeAxis == 0 ? src : i;
+                coords[(i * inner + j) * 2 + 1] = timeAxis == 0 ? j : src;
+            }
+        int c = ctx.B.Const(ctx.Name("coords"), TensorType.Int32, [outer, inner, 2], coords);
+        ctx.Output(0, ctx.B.Op(BuiltinOperator.GatherNd, [x, c], ctx.Type(x), null, ctx.Name("reverse_sequence")));
     }
 
     /// <summary>

@@ -176,19 +176,24 @@ internal static class ResizeLowering
     }
 
     /// <summary>The source coordinate of output position <paramref name="o"/> (ONNX coordinate_transformation_mode).</summary>
-    private static double Original(string transform, int o, int inSize, int outSize, double scale, double roiStart, double roiEnd) => transform switch
+    /// <remarks>As ONNX computes it, the output length in these formulas is scale · input length (not rounded).</remarks>
+    private static double Original(string transform, int o, int inSize, int outSize, double scale, double roiStart, double roiEnd)
     {
-        "half_pixel" => (o + 0.5) / scale - 0.5,
-        "half_pixel_symmetric" => HalfPixelSymmetric(o, inSize, outSize, scale),
-        "pytorch_half_pixel" => outSize > 1 ? (o + 0.5) / scale - 0.5 : 0,
-        "align_corners" => outSize == 1 ? 0 : o * (inSize - 1) / (double)(outSize - 1),
-        "asymmetric" => o / scale,
-        "tf_half_pixel_for_nn" => (o + 0.5) / scale,
-        "tf_crop_and_resize" => outSize > 1
-            ? roiStart * (inSize - 1) + o * (roiEnd - roiStart) * (inSize - 1) / (outSize - 1)
-            : 0.5 * (roiStart + roiEnd) * (inSize - 1),
-        _ => throw new NotSupportedException($"coordinate_transformation_mode '{transform}'"),
-    };
+        double outLen = scale * inSize;
+        return transform switch
+        {
+            "half_pixel" => (o + 0.5) / scale - 0.5,
+            "half_pixel_symmetric" => HalfPixelSymmetric(o, inSize, outSize, scale),
+            "pytorch_half_pixel" => outLen > 1 ? (o + 0.5) / scale - 0.5 : 0,
+            "align_corners" => outLen == 1 ? 0 : o * (inSize - 1) / (outLen - 1),
+            "asymmetric" => o / scale,
+            "tf_half_pixel_for_nn" => (o + 0.5) / scale,
+            "tf_crop_and_resize" => outLen > 1
+                ? roiStart * (inSize - 1) + o * (roiEnd - roiStart) * (inSize - 1) / (outLen - 1)
+                : 0.5 * (roiStart + roiEnd) * (inSize - 1),
+            _ => throw new NotSupportedException($"coordinate_transformation_mode '{transform}'"),
+        };
+    }
 
     private static double HalfPixelSymmetric(int o, int inSize, int outSize, double scale)
     {

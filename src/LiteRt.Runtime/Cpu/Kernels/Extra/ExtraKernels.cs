@@ -43,6 +43,17 @@ internal static unsafe class ExtraKernels
         Binary<ushort, RightShiftOp<ushort>>(add, BuiltinOperator.RightShift, TensorType.Uint16);
         Binary<uint, RightShiftOp<uint>>(add, BuiltinOperator.RightShift, TensorType.Uint32);
 
+        // float64 arithmetic (models exported in double precision whose values exceed float32's range).
+        const TensorType F64 = TensorType.Float64;
+        Binary64<AddOp<double>>(add, BuiltinOperator.Add);
+        Binary64<SubOp<double>>(add, BuiltinOperator.Sub);
+        Binary64<MulOp<double>>(add, BuiltinOperator.Mul);
+        Binary64<FloatDivOp<double>>(add, BuiltinOperator.Div);
+        Binary64<MaximumOp<double>>(add, BuiltinOperator.Maximum);
+        Binary64<MinimumOp<double>>(add, BuiltinOperator.Minimum);
+        Unary<double, NegOp<double>>(add, BuiltinOperator.Neg, F64);
+        Unary<double, AbsOp<double>>(add, BuiltinOperator.Abs, F64);
+
         Comparisons<float>(add, F32);
         Comparisons<int>(add, I32);
         Comparisons<long>(add, I64);
@@ -86,6 +97,7 @@ internal static unsafe class ExtraKernels
         F32 => "f32",
         I32 => "i32",
         I64 => "i64",
+        TensorType.Float64 => "f64",
         TensorType.Uint8 => "u8",
         TensorType.Uint16 => "u16",
         TensorType.Uint32 => "u32",
@@ -114,6 +126,10 @@ internal static unsafe class ExtraKernels
         where TOp : struct, IBinaryArithmetic<T> =>
         add(new CpuKernel(Id(op, t), op, n => All(n, t) && n.Inputs.All(i => i is null || i.Quantization is null),
             &BinaryArithmeticKernel<T, TOp>.Prepare, &BinaryArithmeticKernel<T, TOp>.Eval));
+
+    private static void Binary64<TOp>(Action<CpuKernel> add, BuiltinOperator op) where TOp : struct, IBinaryArithmetic<double> =>
+        add(new CpuKernel(Id(op, TensorType.Float64), op, n => All(n, TensorType.Float64),
+            &Float64BinaryKernel<TOp>.Prepare, &Float64BinaryKernel<TOp>.Eval));
 
     private static void Compare<T, TPred>(Action<CpuKernel> add, BuiltinOperator op, TensorType t)
         where T : unmanaged

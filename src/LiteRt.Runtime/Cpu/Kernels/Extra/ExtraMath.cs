@@ -174,3 +174,41 @@ public readonly struct RightShiftOp<T> : IBinaryArithmetic<T> where T : unmanage
         for (int i = 0; i < o.Length; i++) o[i] = One(a[i], b);
     }
 }
+
+/// <summary>a / b for floating-point types (IEEE: division by zero gives ±∞ or NaN).</summary>
+public readonly struct FloatDivOp<T> : IBinaryArithmetic<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void VectorVector(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> o) => TensorPrimitives.Divide(a, b, o);
+    public static void ScalarVector(T a, ReadOnlySpan<T> b, Span<T> o) => TensorPrimitives.Divide(a, b, o);
+    public static void VectorScalar(ReadOnlySpan<T> a, T b, Span<T> o) => TensorPrimitives.Divide(a, b, o);
+}
+
+/// <summary>
+/// A broadcasting binary op on float64 (no fused activation: the shared arithmetic kernel derives clamp bounds that
+/// only float32 and integer types have).
+/// </summary>
+public static class Float64BinaryKernel<TOp> where TOp : struct, IBinaryArithmetic<double>
+{
+    private struct Body : IBroadcastBody<double, double, double>
+    {
+        public readonly void VectorVector(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> o) => TOp.VectorVector(a, b, o);
+        public readonly void ScalarVector(double a, ReadOnlySpan<double> b, Span<double> o) => TOp.ScalarVector(a, b, o);
+        public readonly void VectorScalar(ReadOnlySpan<double> a, double b, Span<double> o) => TOp.VectorScalar(a, b, o);
+    }
+
+    public static void Prepare(LiteRt.Runtime.Execution.PreparedNode node)
+    {
+        var (a, b, o) = (node.Input(0), node.Input(1), node.Output(0));
+        if (node.Op.FusedActivation != LiteRt.Format.Schema.ActivationFunctionType.None)
+            throw node.Error("fused activations are not supported on float64");
+        node.State = BroadcastPlan.TryCreate(a.Shape, b.Shape, o.Shape)
+            ?? throw node.Error($"shapes {LiteRt.Graph.Shapes.Format(a.Shape)} and {LiteRt.Graph.Shapes.Format(b.Shape)} do not broadcast");
+    }
+
+    public static void Eval(LiteRt.Runtime.Execution.PreparedNode node)
+    {
+        var body = new Body();
+        node.GetState<BroadcastPlan>().Run<double, double, double, Body>(ref body, node.Input(0).AsReadOnlySpan<double>(),
+            node.Input(1).AsReadOnlySpan<double>(), node.Output(0).AsSpan<double>());
+    }
+}
