@@ -140,6 +140,15 @@ internal static class PoolLowering
     private static int DilatedMax(LoweringContext ctx, int x, int[] kernel, int[] strides, int[] dilations, int[] outSize)
     {
         var b = ctx.B;
+        if (strides[0] % dilations[0] == 0 && strides[1] % dilations[1] == 0)
+        {
+            // Every window reads only rows/columns ≡ 0 (mod dilation): subsample, then an ordinary pool.
+            int[] end = [0, (outSize[0] - 1) * strides[0] + (kernel[0] - 1) * dilations[0] + 1, (outSize[1] - 1) * strides[1] + (kernel[1] - 1) * dilations[1] + 1, 0];
+            var so = IrBuilder.Options(BuiltinOptionsType.StridedSliceOptions, ("begin_mask", 0b1001), ("end_mask", 0b1001));
+            int sub = b.Op(BuiltinOperator.StridedSlice, [x, b.Int32s(ctx.Name("begin"), 0, 0, 0, 0), b.Int32s(ctx.Name("end"), end),
+                b.Int32s(ctx.Name("strides"), 1, dilations[0], dilations[1], 1)], TensorType.Float32, so, ctx.Name("dilation_phase"));
+            return Pool2D(ctx, sub, true, Padding.Valid, kernel, [strides[0] / dilations[0], strides[1] / dilations[1]]);
+        }
         int? acc = null;
         for (int i = 0; i < kernel[0]; i++)
             for (int j = 0; j < kernel[1]; j++)

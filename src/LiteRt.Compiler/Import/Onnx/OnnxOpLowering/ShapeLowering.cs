@@ -527,15 +527,29 @@ internal static class ShapeLowering
         var node = ctx.Node;
         int x = ctx.Required(0);
         var d = ctx.KnownDims(x, "the input");
-        long k = node.HasInput(1) ? ctx.ConstInts(1, "k")[0] : 0;
         bool upper = node.Int("upper", 1) != 0;
         int rows = d[^2], cols = d[^1];
-        var mask = new double[rows * cols];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++)
-                mask[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
         var b = ctx.B;
-        int m = b.Const(ctx.Name("mask"), TensorType.Bool, [rows, cols], mask);
+        int m;
+        if (node.HasInput(1) && !ctx.IsConst(ctx.Input(1)))
+        {
+            // A run-time k: compare the constant (column − row) matrix with it.
+            var diff = new double[rows * cols];
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++) diff[i * cols + j] = j - i;
+            int kt = b.Reshape(ctx.CastTo(ctx.Input(1), TensorType.Int64), [], ctx.Name("k"));
+            m = b.Op(upper ? BuiltinOperator.GreaterEqual : BuiltinOperator.LessEqual,
+                [b.Const(ctx.Name("diagonal_offset"), TensorType.Int64, [rows, cols], diff), kt], TensorType.Bool, null, ctx.Name("mask"));
+        }
+        else
+        {
+            long k = node.HasInput(1) ? ctx.ConstInts(1, "k")[0] : 0;
+            var mask = new double[rows * cols];
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                    mask[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+            m = b.Const(ctx.Name("mask"), TensorType.Bool, [rows, cols], mask);
+        }
         var type = ctx.Type(x);
         ctx.Output(0, b.Op(BuiltinOperator.SelectV2, [m, x, b.Scalar(ctx.Name("zero"), type, 0)], type, null, ctx.Name("trilu")));
     }
