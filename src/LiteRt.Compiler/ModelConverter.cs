@@ -66,6 +66,7 @@ public static class ModelConverter
         foreach (var op in sg.Operations)
             if (OpCatalog.Find(op.Op) is null)
                 throw new LiteRtCompileException(ErrorCodes.UnsupportedOp, $"internal: operator {op.OpName} has no catalog entry");
+        Emit.OperatorVersions.Assign(graph);
         var shapes = ShapeInference.Infer(sg);
         for (int i = 0; i < sg.Tensors.Count; i++)
         {

@@ -18,6 +18,7 @@ public static class PassPipeline
         new ConstantFolding(),
         new TransposeSinking(),
         new FoldAffineIntoWeights(),
+        new FoldTransposeIntoFullyConnected(),
         new FuseActivation(),
         new DeadCodeElimination(),
     ];

@@ -50,26 +50,29 @@ public sealed class TransposeSinking : IGraphPass
     {
         var sg = graph.Main;
         bool any = false;
-        for (int step = 0; step < 100_000; step++)
-        {
-            if (!Step(graph, sg)) break;
-            any = true;
-        }
-        if (any) GraphEditing.RemoveDeadOperations(sg);
+        // Sink and cancel first; only then turn the transposes left that move size-1 dims into reshapes (earlier,
+        // they would stop transposes that could still cancel through them).
+        foreach (bool reshapes in new[] { false, true, false })
+            for (int step = 0; step < 100_000; step++)
+            {
+                if (!Step(graph, sg, reshapes)) break;
+                any = true;
+                GraphEditing.RemoveDeadOperations(sg);
+            }
         any |= MergeDuplicates(sg);
         return any;
     }
 
-    private bool Step(ModelGraph graph, Subgraph sg)
+    private bool Step(ModelGraph graph, Subgraph sg, bool reshapes)
     {
         var index = new GraphIndex(sg);
         var b = new IrBuilder(graph, sg);
         for (int i = 0; i < sg.Operations.Count; i++)
         {
             var op = sg.Operations[i];
-            if (op.Op == BuiltinOperator.Transpose && (Compose(b, index, op) || Identity(b, index, op) || AsReshape(b, index, op, i)))
+            if (op.Op == BuiltinOperator.Transpose && (Compose(b, index, op) || Identity(b, index, op) || reshapes && AsReshape(b, index, op, i)))
                 return true;
-            if (op.Op == BuiltinOperator.Reshape && ReshapeChain(b, index, op))
+            if (op.Op == BuiltinOperator.Reshape && (ReshapeChain(b, index, op) || SinkThroughReshape(b, index, op, i)))
                 return true;
             if (Sink(b, index, op, i)) return true;
         }
@@ -197,7 +200,11 @@ public sealed class TransposeSinking : IGraphPass
     }
 
     /// <summary>Whether <paramref name="op"/> can absorb transposes of permutation <paramref name="p"/> on its data inputs.</summary>
-    private static bool CanSink(IrBuilder b, GraphIndex index, Operation op, int[] p)
+    /// <param name="eventuallyFrom">
+    /// When set, an operand computed from this tensor through layout-agnostic ops also counts: sinking the transpose
+    /// everywhere will transpose it too (the diamond of x · f(x), e.g. hard-swish and squeeze-excitation).
+    /// </param>
+    private static bool CanSink(IrBuilder b, GraphIndex index, Operation op, int[] p, int eventuallyFrom = -1)
     {
         if (op.Outputs.Length != 1 || op.Options2 is not null) return false;
         var data = DataInputs(op);
@@ -213,12 +220,15 @@ public sealed class TransposeSinking : IGraphPass
                 if (!tp.SequenceEqual(p)) return false;
                 continue;
             }
-            // Not transposed: a constant we permute, or a size-1 operand of lower rank that broadcasts either way.
+            // Not transposed: a constant we permute, a size-1 operand that broadcasts either way, or an operand
+            // whose permutation only moves size-1 dims (a free RESHAPE).
             var d = b.Dims(t);
             if (d.Length > rank) return false;
-            if (op.Op == BuiltinOperator.Concatenation && (!b.IsConst(t) || d.Length != rank)) return false;
+            if (op.Op == BuiltinOperator.Concatenation && d.Length != rank) return false;
             if (b.IsConst(t)) continue;
-            if (Shapes.ElementCount(d) != 1) return false;
+            if (Shapes.ElementCount(d) == 1 && op.Op != BuiltinOperator.Concatenation) continue;
+            if (eventuallyFrom >= 0 && DerivedFrom(index, t, eventuallyFrom, 12)) continue;
+            if (!MovesOnlyUnitDims(Extend(d, rank), Inverse(p))) return false;
         }
         switch (op.Op)
         {
@@ -256,8 +266,8 @@ public sealed class TransposeSinking : IGraphPass
             if (index.IsGraphOutput(t)) return false;
             foreach (var reader in index.Consumers(t))
             {
-                if (reader.Op == BuiltinOperator.Transpose) continue;
-                if (FeedingPerm(b, index, reader) is not { } rp || !rp.SequenceEqual(p) || !CanSink(b, index, reader, p)) return false;
+                if (reader.Op is BuiltinOperator.Transpose or BuiltinOperator.Reshape) continue;
+                if (FeedingPerm(b, index, reader) is not { } rp || !rp.SequenceEqual(p) || !CanSink(b, index, reader, p, eventuallyFrom: t)) return false;
             }
         }
 
@@ -271,7 +281,14 @@ public sealed class TransposeSinking : IGraphPass
             if (t < 0) continue;
             if (index.Producer(t) is { Op: BuiltinOperator.Transpose } tr) { inputs[k] = tr.Inputs[0]; continue; }
             var d = b.Dims(t);
-            if (!b.IsConst(t) || Shapes.ElementCount(d) == 1 && op.Op != BuiltinOperator.Concatenation) continue;
+            if (!b.IsConst(t) && Shapes.ElementCount(d) == 1 && op.Op != BuiltinOperator.Concatenation) continue;
+            if (!b.IsConst(t))
+            {
+                // The operand in x's layout is a RESHAPE of it (its permutation moves only size-1 dims).
+                var full0 = Extend(d, rank);
+                inputs[k] = b.Reshape(t, inv.Select(i => full0[i]).ToArray(), b.T(t).Name + "/nhwc");
+                continue;
+            }
             // A constant operand: broadcast to rank, then permute so that TRANSPOSE(c', p) = c.
             int[] full = [.. Enumerable.Repeat(1, rank - d.Length), .. d];
             int c = b.Transpose(b.Reshape(t, full, b.T(t).Name + "/rank"), inv, b.T(t).Name + "/nhwc");
@@ -358,6 +375,133 @@ public sealed class TransposeSinking : IGraphPass
         b.Reinfer(op);
         var transpose = new Operation(BuiltinOperator.Transpose, [y2, b.Int32s(name + "/perm", outPerm)], [y]);
         b.Sg.Operations.Insert(at + 1, transpose);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="t"/> is computed from <paramref name="source"/> through layout-agnostic ops only.</summary>
+    private static bool DerivedFrom(GraphIndex index, int t, int source, int depth)
+    {
+        if (t == source) return true;
+        if (depth == 0 || index.Producer(t) is not { } op || op.Outputs.Length != 1) return false;
+        if (!Unary.Contains(op.Op) && !Broadcasting.Contains(op.Op) && !Reductions.Contains(op.Op)) return false;
+        foreach (int k in DataInputs(op))
+            if (op.Inputs[k] >= 0 && DerivedFrom(index, op.Inputs[k], source, depth - 1)) return true;
+        return false;
+    }
+
+    private static int[] Extend(int[] d, int rank) => [.. Enumerable.Repeat(1, rank - d.Length), .. d];
+
+    /// <summary>True when TRANSPOSE(dims, p) keeps the order of the non-unit dims (unknown dims count as non-unit).</summary>
+    private static bool MovesOnlyUnitDims(int[] dims, int[] p)
+    {
+        int last = -1;
+        int unknown = 0;
+        foreach (int k in p)
+        {
+            if (dims[k] < 0) unknown++;
+            if (dims[k] == 1) continue;
+            if (k < last) return false;
+            last = k;
+        }
+        return unknown <= 1;
+    }
+
+    /// <summary>
+    /// RESHAPE(TRANSPOSE(x, p), s) = TRANSPOSE(RESHAPE(x, y), q) when every group of dims the reshape merges or splits
+    /// comes from consecutive dims of x, in order: the groups move as blocks (y is s with its groups in x's order,
+    /// size-1 dims last). The transpose then sinks on or cancels (ShuffleNet's channel shuffle, flattening after NHWC
+    /// ops, adding or dropping size-1 dims).
+    /// </summary>
+    private static bool SinkThroughReshape(IrBuilder b, GraphIndex index, Operation op, int at)
+    {
+        if (op.Op != BuiltinOperator.Reshape || index.Producer(op.Inputs[0]) is not { Op: BuiltinOperator.Transpose } tr || PermOf(b, tr) is not { } p) return false;
+        int x = tr.Inputs[0];
+        var xd = b.Dims(x);
+        var sd = b.Dims(op.Outputs[0]);
+        if (!Shapes.IsKnown(xd) || !Shapes.IsKnown(sd) || index.IsGraphOutput(tr.Outputs[0])) return false;
+        foreach (var reader in index.Consumers(tr.Outputs[0]))
+            if (reader.Op is not (BuiltinOperator.Transpose or BuiltinOperator.Reshape)) return false;
+        var xPos = new List<int>();
+        for (int i = 0; i < xd.Length; i++) if (xd[i] != 1) xPos.Add(i);
+        var tDims = p.Where(k => xd[k] != 1).ToList(); // x dims in transposed order
+        var sIdx = Enumerable.Range(0, sd.Length).Where(j => sd[j] != 1).ToList(); // target positions of non-unit dims
+        // Groups of transposed dims and target dims with equal products.
+        var tGroups = new List<List<int>>();
+        var sGroups = new List<List<int>>();
+        int ti = 0, si = 0;
+        while (ti < tDims.Count || si < sIdx.Count)
+        {
+            if (ti >= tDims.Count || si >= sIdx.Count) return false;
+            var tg = new List<int> { tDims[ti++] };
+            var sg = new List<int> { sIdx[si++] };
+            long pt = xd[tg[0]], ps = sd[sg[0]];
+            while (pt != ps)
+            {
+                if (pt < ps) { if (ti >= tDims.Count) return false; tg.Add(tDims[ti]); pt *= xd[tDims[ti++]]; }
+                else { if (si >= sIdx.Count) return false; sg.Add(sIdx[si]); ps *= sd[sIdx[si++]]; }
+            }
+            tGroups.Add(tg);
+            sGroups.Add(sg);
+        }
+        // Each group must be a run of consecutive (non-unit) dims of x. When a group's dims are permuted within the
+        // run (a channel shuffle), a transpose within the runs (pa) stays before the reshape; only the permutation
+        // of whole blocks sinks. Nothing to gain when the blocks are already in order.
+        int[]? pa = null;
+        foreach (var g in tGroups)
+        {
+            var ranks = g.Select(k => xPos.IndexOf(k)).ToList();
+            if (ranks.Max() - ranks.Min() + 1 != g.Count) return false;
+            if (ranks.Zip(ranks.Skip(1)).Any(z => z.Second != z.First + 1))
+            {
+                pa ??= Enumerable.Range(0, xd.Length).ToArray();
+                var sorted = g.Order().ToList();
+                for (int k = 0; k < g.Count; k++) pa[sorted[k]] = g[k];
+            }
+        }
+        if (pa is not null)
+        {
+            var paInv = Inverse(pa);
+            var pb = p.Select(k => paInv[k]).ToArray();
+            // Blocks already in order: the transpose is all within-run, nothing to sink.
+            var blockRanks = tGroups.Select(g => g.Select(k => xPos.IndexOf(paInv[k])).Min()).ToList();
+            if (blockRanks.Zip(blockRanks.Skip(1)).All(z => z.Second > z.First)) return false;
+            b.InsertAt = at;
+            x = b.Transpose(x, pa, b.T(op.Outputs[0]).Name + "/within_groups");
+            b.InsertAt = null;
+            at++;
+            p = pb;
+            xd = b.Dims(x);
+            tGroups = tGroups.Select(g => g.Select(k => paInv[k]).ToList()).ToList();
+        }
+        // y: the target's groups in x's order, its size-1 dims where x has size-1 dims (so the layout stays the
+        // canonical one, e.g. the batch of 1 first), leftovers last; q[j] = where target dim j sits in y.
+        var groupAt = new Dictionary<int, int>();
+        for (int gi = 0; gi < tGroups.Count; gi++) groupAt[tGroups[gi].Min()] = gi;
+        var units = new Queue<int>(Enumerable.Range(0, sd.Length).Where(j => sd[j] == 1));
+        var q = new int[sd.Length];
+        var y = new int[sd.Length];
+        int pos = 0;
+        for (int i = 0; i < xd.Length; i++)
+        {
+            if (xd[i] == 1)
+            {
+                if (units.Count > 0) { q[units.Dequeue()] = pos; y[pos++] = 1; }
+                continue;
+            }
+            if (groupAt.TryGetValue(i, out int gi))
+                foreach (int j in sGroups[gi]) { q[j] = pos; y[pos++] = sd[j]; }
+        }
+        while (units.Count > 0) { q[units.Dequeue()] = pos; y[pos++] = 1; }
+        string name = b.T(op.Outputs[0]).Name;
+        int result = op.Outputs[0];
+        b.InsertAt = at;
+        int reshaped = b.Reshape(x, y, name + "/nhwc");
+        b.InsertAt = null;
+        // The RESHAPE becomes the TRANSPOSE that restores the target layout.
+        op.Op = BuiltinOperator.Transpose;
+        op.Inputs = [reshaped, b.Int32s(name + "/perm", q)];
+        op.Options = null;
+        _ = result;
         return true;
     }
 

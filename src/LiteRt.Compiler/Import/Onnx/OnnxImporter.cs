@@ -120,6 +120,22 @@ public static class OnnxImporter
             signature.Inputs.Add(new SignatureTensor(input.Name, t));
         }
 
+        // Multi-node idioms with a single builtin (GELU), recognised on the ONNX graph before lowering.
+        var constantNodes = g.Nodes.Where(n => n.OpType == "Constant" && n.Outputs.Count == 1).ToDictionary(n => n.Outputs[0], n => n);
+        double? Scalar(string name)
+        {
+            if (values.TryGetValue(name, out int t) && b.IsConst(t))
+                return Shapes.ElementCount(b.Dims(t)) == 1 ? b.Values(t)[0] : null;
+            if (constantNodes.TryGetValue(name, out var cn) && cn.Attributes.FirstOrDefault(a => a.Name == "value")?.T is { } tp)
+            {
+                var v = OnnxTensors.Decode(tp, baseDirectory, path);
+                return v.ElementCount == 1 && v.Type.IsFloat() ? TensorData.Decode(v.Type, v.Data.Span, v.Shape, null)[0] : null;
+            }
+            if (constantNodes.TryGetValue(name, out cn) && cn.Attributes.FirstOrDefault(a => a.Name == "value_float") is { } vf) return vf.F;
+            return null;
+        }
+        OnnxPatterns.Apply(g, Scalar);
+
         var ctx = new LoweringContext(b, values, options, path);
         for (int i = 0; i < g.Nodes.Count; i++)
         {

@@ -78,11 +78,13 @@ internal static class ActivationLowering
         return Add(ctx, b.Unary(BuiltinOperator.Relu, x, ctx.Name("relu")), b.Binary(BuiltinOperator.Minimum, e, Const(ctx, 0), ctx.Name("min")));
     }
 
+    /// <summary>max(0, min(1, αx + β)) = relu6(6αx + 6β) / 6: the clamp becomes the ADD's fused RELU6.</summary>
     private static int HardSigmoid(LoweringContext ctx, int x, float alpha, float beta)
     {
         var b = ctx.B;
-        int lin = Add(ctx, Mul(ctx, x, Const(ctx, alpha)), Const(ctx, beta));
-        return b.Binary(BuiltinOperator.Minimum, b.Binary(BuiltinOperator.Maximum, lin, Const(ctx, 0), ctx.Name("max")), One(ctx), ctx.Name("hard_sigmoid"));
+        int scaled = Math.Abs(6.0 * alpha - 1) < 1e-6 ? x : Mul(ctx, x, Const(ctx, 6.0 * alpha));
+        int clamped = b.Binary(BuiltinOperator.Add, scaled, Const(ctx, 6.0 * beta), ctx.Name("hard_sigmoid"), ActivationFunctionType.Relu6);
+        return Mul(ctx, clamped, Const(ctx, 1.0 / 6));
     }
 
     /// <summary>ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), without overflow.</summary>

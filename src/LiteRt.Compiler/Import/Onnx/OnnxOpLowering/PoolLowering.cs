@@ -52,6 +52,10 @@ internal static class PoolLowering
         bool ceil = node.Int("ceil_mode", 0) != 0;
         bool includePad = !max && node.Int("count_include_pad", 0) != 0;
         var xd = ctx.Dims(x);
+        // A 1×1 window with stride 1 and no padding is the identity (adaptive pooling to the input's own size).
+        if (kernel.All(k => k == 1) && strides.All(v => v == 1) && (node.Ints("pads")?.All(v => v == 0) ?? true)
+            && node.String("auto_pad", "NOTSET") is "NOTSET" or "VALID")
+            return x;
 
         bool oneD = spatial == 1;
         if (oneD)
