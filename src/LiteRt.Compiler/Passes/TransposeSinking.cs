@@ -262,8 +262,10 @@ public sealed class TransposeSinking : IGraphPass
         foreach (int k in DataInputs(op))
         {
             int t = op.Inputs[k];
-            if (t < 0 || index.Producer(t) is not { Op: BuiltinOperator.Transpose }) continue;
+            if (t < 0 || index.Producer(t) is not { Op: BuiltinOperator.Transpose } feeding) continue;
             if (index.IsGraphOutput(t)) return false;
+            // The transpose of a graph input stays at the input (moving it down gains nothing).
+            if (b.Sg.Inputs.Contains(feeding.Inputs[0])) return false;
             foreach (var reader in index.Consumers(t))
             {
                 if (reader.Op is BuiltinOperator.Transpose or BuiltinOperator.Reshape) continue;
