@@ -113,11 +113,14 @@ public sealed class QuantizationRecipe
             _ when scheme.IsStatic() => ["*"],
             _ => ["FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "BATCH_MATMUL", "EMBEDDING_LOOKUP"],
         };
+        // As LiteRT's converter does for dynamic range quantization: weights under 1024 elements (first convolutions,
+        // small depthwise filters) stay float — they cost little and carry much of the error.
+        int minElements = scheme is QuantizationScheme.DynamicInt8 or QuantizationScheme.WeightOnlyInt8 or QuantizationScheme.WeightOnlyInt4 ? 1024 : 0;
         return new QuantizationRecipe
         {
             Name = name.Trim().ToLowerInvariant(),
             Description = PresetDescription(scheme, block),
-            Rules = [new RecipeRule { Ops = ops, Scheme = scheme, BlockSize = block }],
+            Rules = [new RecipeRule { Ops = ops, Scheme = scheme, BlockSize = block, MinWeightElements = minElements }],
         };
     }
 

@@ -52,7 +52,8 @@ internal static class Planner
                     var (effective, why) = WeightScheme(sg, op, scheme, rule);
                     if (effective != scheme && why is not null)
                     {
-                        if (effective != QuantizationScheme.Float || explicitOp)
+                        bool small = rule.MinWeightElements > 0 && effective == QuantizationScheme.Float && why.StartsWith("weights have fewer", StringComparison.Ordinal);
+                        if (!small && (effective != QuantizationScheme.Float || explicitOp))
                         {
                             string key = $"{scheme.Name()} → {effective.Name()}: {why}";
                             if (!kept.TryGetValue(key, out var list)) kept[key] = list = [];

@@ -13,6 +13,8 @@ internal enum StaticKind
     SameAsInput,
     /// <summary>Fixed output parameters (softmax, logistic, tanh, …).</summary>
     Fixed,
+    /// <summary>All inputs and the output share one set of parameters (CONCATENATION, as XNNPack requires).</summary>
+    Shared,
 }
 
 internal readonly record struct StaticOp(StaticKind Kind, bool Int16, double FixedScale8 = 0, long FixedZero8 = 0, double FixedScale16 = 0);
@@ -30,7 +32,7 @@ internal static class StaticOps
         [BuiltinOperator.Add] = new(StaticKind.Free, true),
         [BuiltinOperator.Sub] = new(StaticKind.Free, true),
         [BuiltinOperator.Mul] = new(StaticKind.Free, true),
-        [BuiltinOperator.Concatenation] = new(StaticKind.Free, false),
+        [BuiltinOperator.Concatenation] = new(StaticKind.Shared, false),
         [BuiltinOperator.Mean] = new(StaticKind.Free, true),
         [BuiltinOperator.Relu] = new(StaticKind.Free, true),
         [BuiltinOperator.Relu6] = new(StaticKind.Free, true),

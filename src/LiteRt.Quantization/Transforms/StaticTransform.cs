@@ -42,7 +42,7 @@ internal sealed class StaticTransform
         {
             var t = sg.Tensors[o];
             if (t.Type != TensorType.Float32 || t.IsConstant) return "its output is not a float32 activation";
-            if (!ranges.ContainsKey(o) && info.Kind is StaticKind.Free or StaticKind.Weighted) return $"no calibrated range for '{t.Name}'";
+            if (!ranges.ContainsKey(o) && info.Kind is StaticKind.Free or StaticKind.Weighted or StaticKind.Shared) return $"no calibrated range for '{t.Name}'";
         }
         for (int k = 0; k < op.Inputs.Length; k++)
         {
@@ -72,6 +72,7 @@ internal sealed class StaticTransform
 
         // Graph inputs read only by quantized ops of one type become quantized inputs when asked to.
         var consumers = GraphEdit.Consumers(_sg);
+        ShareConcatenationRanges(qset, consumers);
         if (quantizedIo)
         {
             foreach (int i in _sg.Inputs)
@@ -129,6 +130,31 @@ internal sealed class StaticTransform
         _sg.Operations.AddRange(list);
     }
 
+    /// <summary>
+    /// CONCATENATION inputs and output share one range (the union): producers that feed only the concatenation are
+    /// calibrated to it directly; other inputs are requantized in front of it.
+    /// </summary>
+    private void ShareConcatenationRanges(Dictionary<Operation, TensorType> qset, List<(Operation Op, int Slot)>[] consumers)
+    {
+        if (_ranges is not Dictionary<int, (double Min, double Max)> ranges) return;
+        var producers = GraphEdit.Producers(_sg);
+        foreach (var (op, act) in qset)
+        {
+            if (StaticOps.Find(op.Op, act == TensorType.Int16) is not { Kind: StaticKind.Shared }) continue;
+            double min = 0, max = 0;
+            foreach (int t in op.Inputs.Concat(op.Outputs))
+                if (t >= 0 && ranges.TryGetValue(t, out var r)) { min = Math.Min(min, r.Min); max = Math.Max(max, r.Max); }
+            foreach (int o in op.Outputs) ranges[o] = (min, max);
+            foreach (int t in op.Inputs)
+            {
+                if (t < 0 || _sg.Tensors[t].IsConstant || consumers[t].Count != 1 || _sg.Outputs.Contains(t)) continue;
+                if (producers[t] is { } p && qset.TryGetValue(p, out var pa) && pa == act
+                    && StaticOps.Find(p.Op, act == TensorType.Int16) is { Kind: StaticKind.Free or StaticKind.Weighted })
+                    ranges[t] = (min, max);
+            }
+        }
+    }
+
     private void QuantizeOp(Operation op, TensorType act)
     {
         var info = StaticOps.Find(op.Op, act == TensorType.Int16)!.Value;
@@ -157,6 +183,21 @@ internal sealed class StaticTransform
         if (weights is { } ws) QuantizeWeights(op, ws, act, InputParams(op, dataInput));
         else if (op.Op == BuiltinOperator.BatchMatmul && op.HasInput(1) && _sg.Tensors[op.Inputs[1]] is { IsConstant: true } rhs && rhs.Type == TensorType.Float32)
             op.Inputs[1] = QuantizedConstant(op.Inputs[1], act, symmetric: true);
+
+        if (info.Kind == StaticKind.Shared)
+        {
+            var shared = ParamsFor(_ranges[op.Outputs[0]], act);
+            for (int k = 0; k < op.Inputs.Length; k++)
+            {
+                if (op.Inputs[k] < 0) continue;
+                var q = _sg.Tensors[op.Inputs[k]].Quantization!;
+                if (q.Scale![0] == shared.Scale![0] && q.ZeroPointAt(0) == shared.ZeroPointAt(0)) continue;
+                var src = _sg.Tensors[op.Inputs[k]];
+                int requantized = GraphEdit.AddActivation(_sg, src.Name + "_requantized", act, src, Copy(shared));
+                Before(op).Add(new Operation(BuiltinOperator.Quantize, [op.Inputs[k]], [requantized]));
+                op.Inputs[k] = requantized;
+            }
+        }
 
         foreach (int o in op.Outputs)
         {
