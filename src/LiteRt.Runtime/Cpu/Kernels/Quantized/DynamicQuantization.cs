@@ -60,6 +60,7 @@ internal static class DynamicQuantization
             var vinv = Vector256.Create(inv);
             var vzp = Vector256.Create((float)zp);
             var half = Vector256.Create(0.5f);
+            var one = Vector256.Create(1f);
             var sign = Vector256.Create(-0.0f);
             var vmin = Vector256.Create((float)qmin);
             var vmax = Vector256.Create(127f);
@@ -70,9 +71,10 @@ internal static class DynamicQuantization
             {
                 var v0 = Vector256.LoadUnsafe(ref src, (nuint)i) * vinv + vzp;
                 var v1 = Vector256.LoadUnsafe(ref src, (nuint)(i + 8)) * vinv + vzp;
-                // Round half away from zero (TfLiteRound), then clamp.
-                v0 = Vector256.Min(Vector256.Max(Vector256.Truncate(v0 + (half | (v0 & sign))), vmin), vmax);
-                v1 = Vector256.Min(Vector256.Max(Vector256.Truncate(v1 + (half | (v1 & sign))), vmin), vmax);
+                // Round half away from zero (TfLiteRound) exactly — truncate, then step away from zero when the
+                // dropped fraction is at least one half — and clamp.
+                v0 = Vector256.Min(Vector256.Max(RoundAway(v0, half, one, sign), vmin), vmax);
+                v1 = Vector256.Min(Vector256.Max(RoundAway(v1, half, one, sign), vmin), vmax);
                 var q0 = Vector256.ConvertToInt32(v0) - izpv;
                 var q1 = Vector256.ConvertToInt32(v1) - izpv;
                 Vector256.Narrow(q0, q1).StoreUnsafe(ref d, (nuint)i);
@@ -85,6 +87,14 @@ internal static class DynamicQuantization
             dst[i] = (short)(q - izp);
         }
         return (float)scale;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> RoundAway(Vector256<float> v, Vector256<float> half, Vector256<float> one, Vector256<float> sign)
+    {
+        var t = Vector256.Truncate(v);
+        var up = Vector256.GreaterThanOrEqual(Vector256.Abs(v - t), half);
+        return t + (up & (one | (v & sign)));
     }
 
     /// <summary>Per-channel (or repeated per-tensor) scales of symmetric int8/int4 weights along <paramref name="axis"/>.</summary>
