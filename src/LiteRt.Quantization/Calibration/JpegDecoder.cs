@@ -258,6 +258,31 @@ internal static class JpegDecoder
             }
     }
 
+    /// <summary>
+    /// The component's value at full-resolution pixel (x, y): subsampled by 2 it is interpolated with the triangle
+    /// filter (weights 3/4 and 1/4, edges replicated) as libjpeg's "fancy upsampling" does; other factors repeat samples.
+    /// </summary>
+    private static double Upsampled(Component c, int x, int y, int hmax, int vmax, int width, int height)
+    {
+        int stride = c.BlocksW * 8;
+        int fx = hmax / c.H, fy = vmax / c.V;
+        if (fx == 1 && fy == 1) return c.Pixels[y * stride + x];
+        int cw = (width * c.H + hmax - 1) / hmax, ch = (height * c.V + vmax - 1) / vmax;
+        static (int I0, int I1, double W1) Taps(int p, int f, int n)
+        {
+            if (f != 2) { int i = Math.Min(p / f, n - 1); return (i, i, 0); }
+            double s = (p + 0.5) / 2 - 0.5;
+            int i0 = (int)Math.Floor(s);
+            double w1 = s - i0;
+            return (Math.Clamp(i0, 0, n - 1), Math.Clamp(i0 + 1, 0, n - 1), w1);
+        }
+        var (x0, x1, wx) = Taps(x, fx, cw);
+        var (y0, y1, wy) = Taps(y, fy, ch);
+        double top = c.Pixels[y0 * stride + x0] * (1 - wx) + c.Pixels[y0 * stride + x1] * wx;
+        double bottom = c.Pixels[y1 * stride + x0] * (1 - wx) + c.Pixels[y1 * stride + x1] * wx;
+        return Math.Round(top * (1 - wy) + bottom * wy);
+    }
+
     private static RgbImage ToRgb(Component[] comps, int width, int height)
     {
         int hmax = comps.Max(c => c.H), vmax = comps.Max(c => c.V);
@@ -265,11 +290,7 @@ internal static class JpegDecoder
         for (int y = 0; y < height; y++)
         for (int x = 0; x < width; x++)
         {
-            double Sample(Component c)
-            {
-                int sx = x * c.H / hmax, sy = y * c.V / vmax;
-                return c.Pixels[sy * c.BlocksW * 8 + sx];
-            }
+            double Sample(Component c) => Upsampled(c, x, y, hmax, vmax, width, height);
             int o = (y * width + x) * 3;
             if (comps.Length == 1)
             {
