@@ -87,6 +87,10 @@ internal sealed class ByteFallbackDecoder : TokenDecoder
 {
     public override void DecodeChain(List<string> tokens)
     {
+        bool any = false;
+        foreach (var t in tokens)
+            if (TryParseByte(t, out _)) { any = true; break; }
+        if (!any) return;
         var result = new List<string>(tokens.Count);
         var pending = new List<byte>();
         foreach (var t in tokens)
@@ -100,19 +104,12 @@ internal sealed class ByteFallbackDecoder : TokenDecoder
         tokens.AddRange(result);
     }
 
-    private static readonly UTF8Encoding Strict = new(false, true);
-
     private static void Flush(List<byte> pending, List<string> result)
     {
         if (pending.Count == 0) return;
-        try
-        {
-            result.Add(Strict.GetString(pending.ToArray()));
-        }
-        catch (DecoderFallbackException)
-        {
-            for (int i = 0; i < pending.Count; i++) result.Add("\uFFFD");
-        }
+        var bytes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending);
+        if (System.Text.Unicode.Utf8.IsValid(bytes)) result.Add(Encoding.UTF8.GetString(bytes));
+        else for (int i = 0; i < pending.Count; i++) result.Add("\uFFFD");
         pending.Clear();
     }
 

@@ -9,8 +9,10 @@ namespace LiteRt.Lm.Tokenization;
 /// with a few ids of context before it (so decoders that look at neighbours — the leading-space strip of Llama's
 /// decoder, Metaspace — give the same text as decoding everything at once), and the new suffix is emitted when the
 /// decoded text grew and does not end in U+FFFD. <see cref="Flush"/> emits whatever is still held (with U+FFFD for
-/// an unfinished character). For every id sequence, the pieces joined equal <see cref="Tokenizer.Decode"/> of the
-/// whole sequence whenever that text is a continuation of its own prefixes (true for the BPE decoders supported).
+/// an unfinished character). The pieces joined equal <see cref="Tokenizer.Decode"/> of the whole sequence whenever
+/// decoding more ids only appends text, which holds for byte-level BPE and for byte-fallback except when a run of
+/// byte pieces that already formed valid text is continued into invalid UTF-8 (HF then re-renders the whole run as
+/// U+FFFD; the stream cannot take back what it handed out, and goes on with the text after the shared part).
 /// </remarks>
 public sealed class TokenStreamDecoder
 {
@@ -41,9 +43,11 @@ public sealed class TokenStreamDecoder
         _ids.Add(id);
         string text = Decode(_ids);
         if (text.Length <= _prefix.Length || text.EndsWith('\uFFFD')) return "";
-        if (!text.StartsWith(_prefix, StringComparison.Ordinal))
-            throw new InvalidOperationException("stream decoding: the decoded text no longer starts with the text already emitted");
-        string newText = text[_prefix.Length..];
+        // A byte-fallback run that turns invalid re-renders earlier bytes as U+FFFD (HF's DecodeStream fails there):
+        // the text already handed out stays, and the stream continues after the part both texts share.
+        string newText = text.StartsWith(_prefix, StringComparison.Ordinal)
+            ? text[_prefix.Length..]
+            : text[text.AsSpan().CommonPrefixLength(_prefix)..];
         int newPrefixIndex = _ids.Count - _prefixIndex;
         _ids.RemoveRange(0, _prefixIndex);
         _prefix = Decode(_ids);
