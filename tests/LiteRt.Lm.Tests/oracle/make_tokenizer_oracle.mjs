@@ -99,6 +99,16 @@ const stories = 'llm/stories260K/hf/tokenizer.json';
 const qwen2 = 'llm/synthetic/qwen2-tiny/hf/tokenizer.json';
 
 const llama3Regex = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+// tiktoken-style patterns as tokenizer.json files carry them: possessive quantifiers (cl100k), case classes and
+// optional contractions (o200k), CJK ranges and escaped punctuation in classes (DeepSeek-style splits).
+const possessiveRegex = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*|\\s*[\\r\\n]|\\s+(?!\\S)|\\s+";
+const o200kRegex = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const cjkRegex = "[\\r\\n]|\\s?[A-Za-z\u00b5\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u01ba]+|[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+|[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]+|\\p{N}";
+const bytelevelSplit = pattern => ({
+  type: 'Sequence', pretokenizers: [
+    { type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false },
+    { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }],
+});
 const noSpecial = { added_tokens: [] };   // what `split_special_tokens` / encode_special_tokens does: nothing is matched
 
 // name, base file, patch (top-level keys; "model.x" sets a key of the model), what to compute.
@@ -135,6 +145,9 @@ const cases = [
       },
     },
   },
+  { name: 'qwen2-possessive-regex', base: qwen2, pieces: true, patch: { pre_tokenizer: bytelevelSplit(possessiveRegex) } },
+  { name: 'qwen2-o200k-regex', base: qwen2, pieces: true, patch: { pre_tokenizer: bytelevelSplit(o200kRegex) } },
+  { name: 'qwen2-cjk-class-regex', base: qwen2, pieces: true, piecesOnly: true, patch: { pre_tokenizer: bytelevelSplit(cjkRegex) } },
   {
     name: 'qwen2-gpt2-bytelevel', base: qwen2, pieces: true, patch: {
       normalizer: null,
