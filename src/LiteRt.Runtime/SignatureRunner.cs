@@ -48,7 +48,7 @@ public sealed class SignatureRunner : IDisposable
     /// </summary>
     public void ResizeInput(string name, ReadOnlySpan<int> shape)
     {
-        var buffer = Input(name);
+        _ = Input(name); // validates the name
         int index = Signature.Inputs.First(i => i.Name == name).TensorIndex;
         var declared = _plan.Tensors[index].Source.Dims;
         if (declared.Length != shape.Length)
@@ -61,7 +61,6 @@ public sealed class SignatureRunner : IDisposable
         var shapes = Signature.Inputs.ToDictionary(i => i.TensorIndex, i => _plan.Tensors[i.TensorIndex].Shape);
         shapes[index] = shape.ToArray();
         _plan.Replan(shapes);
-        _ = buffer;
     }
 
     /// <summary>Runs the signature on the current inputs. Allocates nothing once planned.</summary>
