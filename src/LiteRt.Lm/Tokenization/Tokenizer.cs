@@ -27,14 +27,16 @@ public sealed class Tokenizer
     private readonly AddedTokenMatcher _normalizedMatcher;
     private readonly Dictionary<int, AddedToken> _addedById = [];
     private readonly Dictionary<string, AddedToken> _addedByContent = new(StringComparer.Ordinal);
-    private readonly HashSet<int> _specialIds = [];
+    private readonly HashSet<string> _specialContents = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string> _addedIdToString = [];
     private readonly Dictionary<string, string> _chatTemplates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChatTemplate> _compiledTemplates = new(StringComparer.Ordinal);
 
-    /// <summary>Tokens from <c>added_tokens</c>, in file order.</summary>
+    /// <summary>Tokens from <c>added_tokens</c>, in file order, with the ids HF gives them (a content that is already in
+    /// the model vocabulary keeps its model id).</summary>
     public IReadOnlyList<AddedToken> AddedTokens { get; }
 
-    /// <summary>Number of distinct token ids: model vocabulary plus added tokens outside it.</summary>
+    /// <summary>HF's <c>get_vocab_size(with_added_tokens=True)</c>: distinct token strings of the model and added tokens.</summary>
     public int VocabSize { get; }
 
     /// <summary>Ids the post-processor puts before / after a sequence when special tokens are added (e.g. BOS).</summary>
@@ -72,6 +74,9 @@ public sealed class Tokenizer
         _decoder = TokenDecoder.FromJson(root.Prop("decoder"), "decoder");
         _template = SequenceTemplate.FromJson(root.Prop("post_processor"), "post_processor");
 
+        // Added tokens get their ids as HF's AddedVocabulary assigns them (the file's ids are only a hint there): a
+        // content already known — an earlier added token or a model token — keeps that id, a new one gets the next id
+        // after the model vocabulary, or after the largest added id once that is beyond it.
         var added = new List<AddedToken>();
         if (root.Prop("added_tokens") is { } list)
         {
@@ -79,24 +84,27 @@ public sealed class Tokenizer
             foreach (var a in list.EnumerateArray())
             {
                 string where = $"added_tokens[{i++}]";
-                var token = new AddedToken(
-                    a.Int("id", where) ?? throw new InvalidDataException($"{where}: missing id"),
-                    a.Str("content", where) ?? throw new InvalidDataException($"{where}: missing content"),
-                    a.Bool("special", where) ?? false,
-                    a.Bool("normalized", where) ?? !(a.Bool("special", where) ?? false),
-                    a.Bool("lstrip", where) ?? false,
-                    a.Bool("rstrip", where) ?? false,
-                    a.Bool("single_word", where) ?? false);
+                _ = a.Int("id", where) ?? throw new InvalidDataException($"{where}: missing id");
+                string content = a.Str("content", where) ?? throw new InvalidDataException($"{where}: missing content");
+                bool special = a.Bool("special", where) ?? false;
+                var token = new AddedToken(0, content, special, a.Bool("normalized", where) ?? !special,
+                    a.Bool("lstrip", where) ?? false, a.Bool("rstrip", where) ?? false, a.Bool("single_word", where) ?? false);
+                if (content.Length == 0 || _addedById.Values.Any(t => t with { Id = 0 } == token)) continue;
+                int id = _addedByContent.TryGetValue(content, out var known) ? known.Id
+                    : _model.TokenToId(content) ?? NextAddedId();
+                token = token with { Id = id };
                 added.Add(token);
-                _addedById[token.Id] = token;
-                _addedByContent[token.Content] = token;
-                if (token.Special) _specialIds.Add(token.Id);
+                _addedById[id] = token;
+                _addedByContent[content] = token;
+                // HF gives back the normalized content of a normalized token for its id (e.g. "▁hello▁world").
+                _addedIdToString[id] = token.Normalized && _normalizer is not null ? _normalizer.Normalize(content) : content;
+                if (special) _specialContents.Add(content);
             }
         }
         AddedTokens = added;
-        _rawMatcher = new AddedTokenMatcher(added.Where(a => !a.Normalized).Select(a => (a.Content, a)));
-        _normalizedMatcher = new AddedTokenMatcher(added.Where(a => a.Normalized).Select(a => (_normalizer?.Normalize(a.Content) ?? a.Content, a)));
-        VocabSize = _model.VocabCount + added.Count(a => _model.IdToToken(a.Id) is null);
+        _rawMatcher = new AddedTokenMatcher(Matchable().Where(a => !a.Normalized).Select(a => (a.Content, a)));
+        _normalizedMatcher = new AddedTokenMatcher(Matchable().Where(a => a.Normalized).Select(a => (_normalizer?.Normalize(a.Content) ?? a.Content, a)));
+        VocabSize = _model.Vocab.Select(kv => kv.Key).Union(_addedByContent.Keys, StringComparer.Ordinal).Count();
 
         if (config is { } c)
         {
@@ -129,6 +137,18 @@ public sealed class Tokenizer
             }
         }
     }
+
+    private int NextAddedId()
+    {
+        int vocab = _model.VocabCount;
+        if (_addedById.Count == 0) return vocab;
+        int max = _addedById.Keys.Max();
+        return max >= vocab || vocab == 0 ? max + 1 : vocab;
+    }
+
+    /// <summary>The tokens HF matches in text: special ones first, then the others, each content once with its current id.</summary>
+    private IEnumerable<AddedToken> Matchable() =>
+        _addedByContent.Values.Where(t => t.Special).Concat(_addedByContent.Values.Where(t => !t.Special));
 
     private static string? SpecialTokenString(JsonElement config, string name) => config.Prop(name) switch
     {
@@ -163,9 +183,10 @@ public sealed class Tokenizer
         _addedByContent.TryGetValue(token, out var a) ? a.Id : _model.TokenToId(token);
 
     public string? IdToToken(int id) =>
-        _addedById.TryGetValue(id, out var a) ? a.Content : _model.IdToToken(id);
+        _addedIdToString.TryGetValue(id, out var a) ? a : _model.IdToToken(id);
 
-    public bool IsSpecialToken(int id) => _specialIds.Contains(id);
+    /// <summary>True when the id's token string is a special added token (what skip_special_tokens leaves out).</summary>
+    public bool IsSpecialToken(int id) => IdToToken(id) is { } t && _specialContents.Contains(t);
 
     // ------------------------------------------------------------------ encoding
 
@@ -249,8 +270,8 @@ public sealed class Tokenizer
         var tokens = new List<string>(ids.Length);
         foreach (int id in ids)
         {
-            if (skipSpecialTokens && _specialIds.Contains(id)) continue;
-            if (IdToToken(id) is { } t) tokens.Add(t);
+            if (IdToToken(id) is not { } t || (skipSpecialTokens && _specialContents.Contains(t))) continue;
+            tokens.Add(t);
         }
         string text;
         if (_decoder is null) text = string.Join(' ', tokens);

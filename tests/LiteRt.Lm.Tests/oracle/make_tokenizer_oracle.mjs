@@ -89,6 +89,10 @@ const hardStrings = [
   '<s>Hello</s>',
   'Hello <s> world </s> again',
   '<unk> and < s> and <s',
+  'say hello world now, hello world',
+  "Lily's friend Lily. Lilypad xLily Lily",
+  'a <tool> b  <tool>  c<tool>d \n<tool>\n',
+  'o\u0308 \u00f6 zo\u0308e',
 ];
 
 const corpusText = readFileSync(join(shared, 'llm/corpus/stories260K_samples.txt'), 'utf8');
@@ -109,14 +113,26 @@ const bytelevelSplit = pattern => ({
     { type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false },
     { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }],
 });
-const noSpecial = { added_tokens: [] };   // what `split_special_tokens` / encode_special_tokens does: nothing is matched
+const noSpecial = { added_tokens: [] };
+const addedToken = (id, content, o = {}) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: false, ...o });
+const storiesAdded = [
+  addedToken(0, '<unk>', { normalized: false, special: true }), addedToken(1, '<s>', { normalized: false, special: true }),
+  addedToken(2, '</s>', { normalized: false, special: true }), addedToken(512, 'hello world')];
+const qwenAdded = [
+  addedToken(997, '<|endoftext|>', { normalized: false, special: true }), addedToken(998, '<|im_start|>', { normalized: false, special: true }),
+  addedToken(999, '<|im_end|>', { normalized: false, special: true }),
+  addedToken(1000, '<tool>', { normalized: false, lstrip: true, rstrip: true }),
+  addedToken(1001, 'Lily', { single_word: true }),
+  addedToken(1002, '\u00f6')];   // what `split_special_tokens` / encode_special_tokens does: nothing is matched
 
 // name, base file, patch (top-level keys; "model.x" sets a key of the model), what to compute.
 const cases = [
   { name: 'stories260K', base: stories, patch: {}, corpus: true, decode: true, noAdded: true, decodeHard: true },
   { name: 'qwen2', base: qwen2, patch: {}, corpus: true, decode: true, noAdded: true, decodeHard: true },
-  { name: 'stories260K-unparsed-special', base: stories, patch: noSpecial },
-  { name: 'qwen2-unparsed-special', base: qwen2, patch: noSpecial },
+  { name: 'stories260K-unparsed-special', base: stories, patch: noSpecial, unparsed: true },
+  { name: 'qwen2-unparsed-special', base: qwen2, patch: noSpecial, unparsed: true },
+  { name: 'stories260K-added-normalized', base: stories, patch: { added_tokens: storiesAdded }, decodeHard: true },
+  { name: 'qwen2-added-options', base: qwen2, patch: { added_tokens: qwenAdded }, decodeHard: true, noAdded: true },
   {
     name: 'stories260K-bos-eos', base: stories, noAdded: true, patch: {
       post_processor: {
@@ -213,7 +229,7 @@ async function run() {
   for (const c of cases) {
     const json = applyPatch(JSON.parse(readFileSync(join(shared, c.base), 'utf8')), c.patch);
     const tok = Tokenizer.fromString(JSON.stringify(json));
-    const entry = { name: c.name, base: c.base, patch: c.patch, hard: [] };
+    const entry = { name: c.name, base: c.base, patch: c.patch, unparsed: !!c.unparsed, hard: [] };
     for (const text of hardStrings) {
       const h = {};
       if (!c.piecesOnly) {
