@@ -78,6 +78,7 @@ public sealed class Tokenizer
         // content already known — an earlier added token or a model token — keeps that id, a new one gets the next id
         // after the model vocabulary, or after the largest added id once that is beyond it.
         var added = new List<AddedToken>();
+        var seen = new HashSet<AddedToken>();   // HF skips a token identical (content and options) to one already added
         if (root.Prop("added_tokens") is { } list)
         {
             int i = 0;
@@ -89,7 +90,7 @@ public sealed class Tokenizer
                 bool special = a.Bool("special", where) ?? false;
                 var token = new AddedToken(0, content, special, a.Bool("normalized", where) ?? !special,
                     a.Bool("lstrip", where) ?? false, a.Bool("rstrip", where) ?? false, a.Bool("single_word", where) ?? false);
-                if (content.Length == 0 || _addedById.Values.Any(t => t with { Id = 0 } == token)) continue;
+                if (content.Length == 0 || !seen.Add(token)) continue;
                 int id = _addedByContent.TryGetValue(content, out var known) ? known.Id
                     : _model.TokenToId(content) ?? NextAddedId();
                 token = token with { Id = id };
