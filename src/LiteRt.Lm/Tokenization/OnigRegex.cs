@@ -37,7 +37,7 @@ internal sealed class OnigRegex
         _explicitRanges = t.ExplicitRanges;
         try
         {
-            _regex = new Regex(DotNetPattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            _regex = new Regex(DotNetPattern, RegexOptions.CultureInvariant);
         }
         catch (ArgumentException e)
         {
