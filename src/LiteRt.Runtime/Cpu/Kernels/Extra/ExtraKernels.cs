@@ -26,7 +26,7 @@ internal static unsafe class ExtraKernels
         Unary<float, SignOp<float>>(add, BuiltinOperator.Sign, F32);
         Unary<int, SignOp<int>>(add, BuiltinOperator.Sign, I32);
         Unary<long, SignOp<long>>(add, BuiltinOperator.Sign, I64);
-        add(new CpuKernel("cpu.logical_not.bool", BuiltinOperator.LogicalNot, n => All(n, B), &LogicalNotKernel.Prepare, &LogicalNotKernel.Eval));
+        add(new CpuKernel("cpu.logical_not.bool", BuiltinOperator.LogicalNot, n => All(n, B), &LogicalNotKernel.Prepare, &LogicalNotKernel.Eval, typeof(LogicalNotKernel)));
 
         Binary<float, FloorDivOp<float>>(add, BuiltinOperator.FloorDiv, F32);
         Binary<int, FloorDivOp<int>>(add, BuiltinOperator.FloorDiv, I32);
@@ -62,32 +62,32 @@ internal static unsafe class ExtraKernels
         Compare<byte, AndP>(add, BuiltinOperator.LogicalAnd, B);
         Compare<byte, OrP>(add, BuiltinOperator.LogicalOr, B);
         add(new CpuKernel("cpu.select_v2.any", BuiltinOperator.SelectV2, n => n.Input(0).Type == B && Sized(n.Output(0).Type),
-            &SelectV2Kernel.Prepare, &SelectV2Kernel.Eval));
+            &SelectV2Kernel.Prepare, &SelectV2Kernel.Eval, typeof(SelectV2Kernel)));
 
         foreach (var op in new[] { BuiltinOperator.ReduceMin, BuiltinOperator.ReduceProd })
             foreach (var t in new[] { F32, I32, I64 })
-                add(new CpuKernel(Id(op, t), op, n => n.Input(0).Type == t, &ReduceMinProdKernel.Prepare, &ReduceMinProdKernel.Eval));
+                add(new CpuKernel(Id(op, t), op, n => n.Input(0).Type == t, &ReduceMinProdKernel.Prepare, &ReduceMinProdKernel.Eval, typeof(ReduceMinProdKernel)));
         foreach (var t in new[] { F32, I32, I64 })
         {
             add(new CpuKernel(Id(BuiltinOperator.ArgMin, t), BuiltinOperator.ArgMin, n => n.Input(0).Type == t && n.Output(0).Type is I32 or I64,
-                &ArgMinKernel.Prepare, &ArgMinKernel.Eval));
-            add(new CpuKernel(Id(BuiltinOperator.ScatterNd, t), BuiltinOperator.ScatterNd, n => n.Input(1).Type == t, &ScatterNdKernel.Prepare, &ScatterNdKernel.Eval));
-            add(new CpuKernel(Id(BuiltinOperator.Cumsum, t), BuiltinOperator.Cumsum, n => n.Input(0).Type == t, &CumsumKernel.Prepare, &CumsumKernel.Eval));
-            add(new CpuKernel(Id(BuiltinOperator.TopkV2, t), BuiltinOperator.TopkV2, n => n.Input(0).Type == t, &TopKKernel.Prepare, &TopKKernel.Eval));
+                &ArgMinKernel.Prepare, &ArgMinKernel.Eval, typeof(ArgMinKernel)));
+            add(new CpuKernel(Id(BuiltinOperator.ScatterNd, t), BuiltinOperator.ScatterNd, n => n.Input(1).Type == t, &ScatterNdKernel.Prepare, &ScatterNdKernel.Eval, typeof(ScatterNdKernel)));
+            add(new CpuKernel(Id(BuiltinOperator.Cumsum, t), BuiltinOperator.Cumsum, n => n.Input(0).Type == t, &CumsumKernel.Prepare, &CumsumKernel.Eval, typeof(CumsumKernel)));
+            add(new CpuKernel(Id(BuiltinOperator.TopkV2, t), BuiltinOperator.TopkV2, n => n.Input(0).Type == t, &TopKKernel.Prepare, &TopKKernel.Eval, typeof(TopKKernel)));
         }
         foreach (var op in new[] { BuiltinOperator.Tile, BuiltinOperator.BroadcastTo, BuiltinOperator.ReverseV2, BuiltinOperator.SpaceToDepth, BuiltinOperator.DepthToSpace })
-            add(new CpuKernel($"cpu.{op.Name().ToLowerInvariant()}.any", op, n => Sized(n.Input(0).Type), &IndexMapKernel.Prepare, &IndexMapKernel.Eval));
+            add(new CpuKernel($"cpu.{op.Name().ToLowerInvariant()}.any", op, n => Sized(n.Input(0).Type), &IndexMapKernel.Prepare, &IndexMapKernel.Eval, typeof(IndexMapKernel)));
         add(new CpuKernel("cpu.gather_nd.any", BuiltinOperator.GatherNd, n => Sized(n.Input(0).Type) && n.Input(1).Type is I32 or I64,
-            &GatherNdKernel.Prepare, &GatherNdKernel.Eval));
+            &GatherNdKernel.Prepare, &GatherNdKernel.Eval, typeof(GatherNdKernel)));
         add(new CpuKernel("cpu.one_hot.any", BuiltinOperator.OneHot, n => n.Input(0).Type is I32 or I64 && Sized(n.Output(0).Type),
-            &OneHotKernel.Prepare, &OneHotKernel.Eval));
+            &OneHotKernel.Prepare, &OneHotKernel.Eval, typeof(OneHotKernel)));
 
         add(new CpuKernel("cpu.local_response_normalization.f32", BuiltinOperator.LocalResponseNormalization, n => n.Input(0).Type == F32,
-            &LrnKernel.Prepare, &LrnKernel.Eval));
+            &LrnKernel.Prepare, &LrnKernel.Eval, typeof(LrnKernel)));
         add(new CpuKernel("cpu.conv_3d.f32", BuiltinOperator.Conv3d, n => n.Input(0).Type == F32 && n.Input(1).Type == F32,
-            &Conv3DKernel.Prepare, &Conv3DKernel.Eval));
+            &Conv3DKernel.Prepare, &Conv3DKernel.Eval, typeof(Conv3DKernel)));
         add(new CpuKernel("cpu.cast.wide", BuiltinOperator.Cast, n => WideCastKernel.Supports(n.Input(0).Type) && WideCastKernel.Supports(n.Output(0).Type),
-            &WideCastKernel.Prepare, &WideCastKernel.Eval));
+            &WideCastKernel.Prepare, &WideCastKernel.Eval, typeof(WideCastKernel)));
     }
 
     private static string Id(BuiltinOperator op, TensorType t) => $"cpu.{op.Name().ToLowerInvariant()}.{Variant(t)}";
@@ -119,23 +119,23 @@ internal static unsafe class ExtraKernels
     private static void Unary<T, TOp>(Action<CpuKernel> add, BuiltinOperator op, TensorType t)
         where T : unmanaged
         where TOp : struct, IUnaryOp<T> =>
-        add(new CpuKernel(Id(op, t), op, n => All(n, t), &UnaryKernel<T, TOp>.Prepare, &UnaryKernel<T, TOp>.Eval));
+        add(new CpuKernel(Id(op, t), op, n => All(n, t), &UnaryKernel<T, TOp>.Prepare, &UnaryKernel<T, TOp>.Eval, typeof(UnaryKernel<T, TOp>)));
 
     private static void Binary<T, TOp>(Action<CpuKernel> add, BuiltinOperator op, TensorType t)
         where T : unmanaged, INumber<T>, IMinMaxValue<T>
         where TOp : struct, IBinaryArithmetic<T> =>
         add(new CpuKernel(Id(op, t), op, n => All(n, t) && n.Inputs.All(i => i is null || i.Quantization is null),
-            &BinaryArithmeticKernel<T, TOp>.Prepare, &BinaryArithmeticKernel<T, TOp>.Eval));
+            &BinaryArithmeticKernel<T, TOp>.Prepare, &BinaryArithmeticKernel<T, TOp>.Eval, typeof(BinaryArithmeticKernel<T, TOp>)));
 
     private static void Binary64<TOp>(Action<CpuKernel> add, BuiltinOperator op) where TOp : struct, IBinaryArithmetic<double> =>
         add(new CpuKernel(Id(op, TensorType.Float64), op, n => All(n, TensorType.Float64),
-            &Float64BinaryKernel<TOp>.Prepare, &Float64BinaryKernel<TOp>.Eval));
+            &Float64BinaryKernel<TOp>.Prepare, &Float64BinaryKernel<TOp>.Eval, typeof(Float64BinaryKernel<TOp>)));
 
     private static void Compare<T, TPred>(Action<CpuKernel> add, BuiltinOperator op, TensorType t)
         where T : unmanaged
         where TPred : struct, IPredicate<T> =>
         add(new CpuKernel(Id(op, t), op, n => n.Input(0).Type == t && n.Input(1).Type == t && n.Output(0).Type == B,
-            &ComparisonKernel<T, TPred>.Prepare, &ComparisonKernel<T, TPred>.Eval));
+            &ComparisonKernel<T, TPred>.Prepare, &ComparisonKernel<T, TPred>.Eval, typeof(ComparisonKernel<T, TPred>)));
 
     private static void Comparisons<T>(Action<CpuKernel> add, TensorType t) where T : unmanaged, INumber<T>
     {
