@@ -44,19 +44,9 @@ public class CompiledModelTests(ITestOutputHelper output)
         {
             using var model = CompiledModel.Load(Path.Combine(root, "models", name, "model.tflite"));
             var sig = model.DefaultSignature;
-            sig.Run();
-            sig.Run();
-            // The runtime itself can allocate on this thread while tiered JIT/OSR swaps code in (seen on a loaded CI
-            // machine, once); a per-inference allocation shows up in every round, so one clean round proves the path.
-            var rounds = new List<long>();
-            for (int round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 3; i++) sig.Run();
-                rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-            output.WriteLine($"{name}: bytes allocated per round of 3 runs: {string.Join(", ", rounds)}");
-            Assert.Equal(0, rounds[^1]);
+            long allocated = Allocations.SteadyState(sig.Run);
+            output.WriteLine($"{name}: {allocated} bytes allocated over 3 warm runs");
+            Assert.Equal(0, allocated);
         }
     }
 

@@ -57,11 +57,7 @@ public class EvalAllocationTests
         {
             using var model = CompiledModel.FromGraph(graph);
             var runner = model.DefaultSignature;
-            runner.Run(); // warm-up: JIT and first-use initialisation
-            runner.Run();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            runner.Run();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = Allocations.SteadyState(runner.Run);
             Assert.True(allocated == 0, $"{name}: Run allocated {allocated} bytes");
         }
     }

@@ -98,11 +98,7 @@ public sealed class EvalAllocationTests
             using var model = CompiledModel.FromGraph(graph);
             var runner = model.DefaultSignature;
             foreach (var (_, kernel) in runner.Placement) used.Add(kernel);
-            runner.Run(); // warm-up: JIT and first-use initialisation
-            runner.Run();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            runner.Run();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = Allocations.SteadyState(runner.Run);
             Assert.True(allocated == 0, $"{name}: Run allocated {allocated} bytes");
         }
         // This family's kernels only: other families (e.g. Quantized's hybrid kernels) register for the same ops and test their own.
