@@ -14,6 +14,7 @@ public static class Program
             RunCommand.Create(),
             OpsCommand.Create(),
             CompileCommand.Create(),
+            ConvertCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -39,6 +39,8 @@ public static class CpuKernelRegistry
         Kernels.ElementwiseKernels.Register(Add);
         Kernels.NeuralNetKernels.Register(Add);
         Kernels.DataMovementKernels.Register(Add);
+        Kernels.ExtraKernels.Register(Add);
+        Kernels.QuantizedKernels.Register(Add);
         return d;
     }
 }
