@@ -119,23 +119,23 @@ internal static unsafe class ExtraKernels
     private static void Unary<T, TOp>(Action<CpuKernel> add, BuiltinOperator op, TensorType t)
         where T : unmanaged
         where TOp : struct, IUnaryOp<T> =>
-        add(new CpuKernel(Id(op, t), op, n => All(n, t), &UnaryKernel<T, TOp>.Prepare, &UnaryKernel<T, TOp>.Eval));
+        add(new CpuKernel(Id(op, t), op, n => All(n, t), &UnaryKernel<T, TOp>.Prepare, &UnaryKernel<T, TOp>.Eval, typeof(UnaryKernel<T, TOp>)));
 
     private static void Binary<T, TOp>(Action<CpuKernel> add, BuiltinOperator op, TensorType t)
         where T : unmanaged, INumber<T>, IMinMaxValue<T>
         where TOp : struct, IBinaryArithmetic<T> =>
         add(new CpuKernel(Id(op, t), op, n => All(n, t) && n.Inputs.All(i => i is null || i.Quantization is null),
-            &BinaryArithmeticKernel<T, TOp>.Prepare, &BinaryArithmeticKernel<T, TOp>.Eval));
+            &BinaryArithmeticKernel<T, TOp>.Prepare, &BinaryArithmeticKernel<T, TOp>.Eval, typeof(BinaryArithmeticKernel<T, TOp>)));
 
     private static void Binary64<TOp>(Action<CpuKernel> add, BuiltinOperator op) where TOp : struct, IBinaryArithmetic<double> =>
         add(new CpuKernel(Id(op, TensorType.Float64), op, n => All(n, TensorType.Float64),
-            &Float64BinaryKernel<TOp>.Prepare, &Float64BinaryKernel<TOp>.Eval));
+            &Float64BinaryKernel<TOp>.Prepare, &Float64BinaryKernel<TOp>.Eval, typeof(Float64BinaryKernel<TOp>)));
 
     private static void Compare<T, TPred>(Action<CpuKernel> add, BuiltinOperator op, TensorType t)
         where T : unmanaged
         where TPred : struct, IPredicate<T> =>
         add(new CpuKernel(Id(op, t), op, n => n.Input(0).Type == t && n.Input(1).Type == t && n.Output(0).Type == B,
-            &ComparisonKernel<T, TPred>.Prepare, &ComparisonKernel<T, TPred>.Eval));
+            &ComparisonKernel<T, TPred>.Prepare, &ComparisonKernel<T, TPred>.Eval, typeof(ComparisonKernel<T, TPred>)));
 
     private static void Comparisons<T>(Action<CpuKernel> add, TensorType t) where T : unmanaged, INumber<T>
     {
