@@ -26,7 +26,7 @@ internal static unsafe class ExtraKernels
         Unary<float, SignOp<float>>(add, BuiltinOperator.Sign, F32);
         Unary<int, SignOp<int>>(add, BuiltinOperator.Sign, I32);
         Unary<long, SignOp<long>>(add, BuiltinOperator.Sign, I64);
-        add(new CpuKernel("cpu.logical_not.bool", BuiltinOperator.LogicalNot, n => All(n, B), &LogicalNotKernel.Prepare, &LogicalNotKernel.Eval));
+        add(new CpuKernel("cpu.logical_not.bool", BuiltinOperator.LogicalNot, n => All(n, B), &LogicalNotKernel.Prepare, &LogicalNotKernel.Eval, typeof(LogicalNotKernel)));
 
         Binary<float, FloorDivOp<float>>(add, BuiltinOperator.FloorDiv, F32);
         Binary<int, FloorDivOp<int>>(add, BuiltinOperator.FloorDiv, I32);
@@ -62,32 +62,32 @@ internal static unsafe class ExtraKernels
         Compare<byte, AndP>(add, BuiltinOperator.LogicalAnd, B);
         Compare<byte, OrP>(add, BuiltinOperator.LogicalOr, B);
         add(new CpuKernel("cpu.select_v2.any", BuiltinOperator.SelectV2, n => n.Input(0).Type == B && Sized(n.Output(0).Type),
-            &SelectV2Kernel.Prepare, &SelectV2Kernel.Eval));
+            &SelectV2Kernel.Prepare, &SelectV2Kernel.Eval, typeof(SelectV2Kernel)));
 
         foreach (var op in new[] { BuiltinOperator.ReduceMin, BuiltinOperator.ReduceProd })
             foreach (var t in new[] { F32, I32, I64 })
-                add(new CpuKernel(Id(op, t), op, n => n.Input(0).Type == t, &ReduceMinProdKernel.Prepare, &ReduceMinProdKernel.Eval));
+                add(new CpuKernel(Id(op, t), op, n => n.Input(0).Type == t, &ReduceMinProdKernel.Prepare, &ReduceMinProdKernel.Eval, typeof(ReduceMinProdKernel)));
         foreach (var t in new[] { F32, I32, I64 })
         {
             add(new CpuKernel(Id(BuiltinOperator.ArgMin, t), BuiltinOperator.ArgMin, n => n.Input(0).Type == t && n.Output(0).Type is I32 or I64,
-                &ArgMinKernel.Prepare, &ArgMinKernel.Eval));
-            add(new CpuKernel(Id(BuiltinOperator.ScatterNd, t), BuiltinOperator.ScatterNd, n => n.Input(1).Type == t, &ScatterNdKernel.Prepare, &ScatterNdKernel.Eval));
-            add(new CpuKernel(Id(BuiltinOperator.Cumsum, t), BuiltinOperator.Cumsum, n => n.Input(0).Type == t, &CumsumKernel.Prepare, &CumsumKernel.Eval));
-            add(new CpuKernel(Id(BuiltinOperator.TopkV2, t), BuiltinOperator.TopkV2, n => n.Input(0).Type == t, &TopKKernel.Prepare, &TopKKernel.Eval));
+                &ArgMinKernel.Prepare, &ArgMinKernel.Eval, typeof(ArgMinKernel)));
+            add(new CpuKernel(Id(BuiltinOperator.ScatterNd, t), BuiltinOperator.ScatterNd, n => n.Input(1).Type == t, &ScatterNdKernel.Prepare, &ScatterNdKernel.Eval, typeof(ScatterNdKernel)));
+            add(new CpuKernel(Id(BuiltinOperator.Cumsum, t), BuiltinOperator.Cumsum, n => n.Input(0).Type == t, &CumsumKernel.Prepare, &CumsumKernel.Eval, typeof(CumsumKernel)));
+            add(new CpuKernel(Id(BuiltinOperator.TopkV2, t), BuiltinOperator.TopkV2, n => n.Input(0).Type == t, &TopKKernel.Prepare, &TopKKernel.Eval, typeof(TopKKernel)));
         }
         foreach (var op in new[] { BuiltinOperator.Tile, BuiltinOperator.BroadcastTo, BuiltinOperator.ReverseV2, BuiltinOperator.SpaceToDepth, BuiltinOperator.DepthToSpace })
-            add(new CpuKernel($"cpu.{op.Name().ToLowerInvariant()}.any", op, n => Sized(n.Input(0).Type), &IndexMapKernel.Prepare, &IndexMapKernel.Eval));
+            add(new CpuKernel($"cpu.{op.Name().ToLowerInvariant()}.any", op, n => Sized(n.Input(0).Type), &IndexMapKernel.Prepare, &IndexMapKernel.Eval, typeof(IndexMapKernel)));
         add(new CpuKernel("cpu.gather_nd.any", BuiltinOperator.GatherNd, n => Sized(n.Input(0).Type) && n.Input(1).Type is I32 or I64,
-            &GatherNdKernel.Prepare, &GatherNdKernel.Eval));
+            &GatherNdKernel.Prepare, &GatherNdKernel.Eval, typeof(GatherNdKernel)));
         add(new CpuKernel("cpu.one_hot.any", BuiltinOperator.OneHot, n => n.Input(0).Type is I32 or I64 && Sized(n.Output(0).Type),
-            &OneHotKernel.Prepare, &OneHotKernel.Eval));
+            &OneHotKernel.Prepare, &OneHotKernel.Eval, typeof(OneHotKernel)));
 
         add(new CpuKernel("cpu.local_response_normalization.f32", BuiltinOperator.LocalResponseNormalization, n => n.Input(0).Type == F32,
-            &LrnKernel.Prepare, &LrnKernel.Eval));
+            &LrnKernel.Prepare, &LrnKernel.Eval, typeof(LrnKernel)));
         add(new CpuKernel("cpu.conv_3d.f32", BuiltinOperator.Conv3d, n => n.Input(0).Type == F32 && n.Input(1).Type == F32,
-            &Conv3DKernel.Prepare, &Conv3DKernel.Eval));
+            &Conv3DKernel.Prepare, &Conv3DKernel.Eval, typeof(Conv3DKernel)));
         add(new CpuKernel("cpu.cast.wide", BuiltinOperator.Cast, n => WideCastKernel.Supports(n.Input(0).Type) && WideCastKernel.Supports(n.Output(0).Type),
-            &WideCastKernel.Prepare, &WideCastKernel.Eval));
+            &WideCastKernel.Prepare, &WideCastKernel.Eval, typeof(WideCastKernel)));
     }
 
     private static string Id(BuiltinOperator op, TensorType t) => $"cpu.{op.Name().ToLowerInvariant()}.{Variant(t)}";
