@@ -109,10 +109,35 @@ public sealed class CompileCommandTests(ITestOutputHelper output) : IDisposable
         var (e4, _, err4) = Compile(Path.Combine(_dir, "missing.tflite"));
         Assert.Equal(3, e4);
         SingleDiagnostic(err4, "LRT0002");
-        File.WriteAllText(Path.Combine(_dir, "m.onnx"), "x");
-        var (e5, _, err5) = Compile(Path.Combine(_dir, "m.onnx"));
+        File.WriteAllText(Path.Combine(_dir, "m.pb"), "x");
+        var (e5, _, err5) = Compile(Path.Combine(_dir, "m.pb"));
         Assert.Equal(1, e5);
         SingleDiagnostic(err5, "LRT0003");
+        // A broken ONNX file reaches the converter, which reports its own LRT1xxx code.
+        File.WriteAllBytes(Path.Combine(_dir, "m.onnx"), [0xFF, 0xFF, 0xFF, 0xFF, 0x0F]);
+        var (e6, _, err6) = Compile(Path.Combine(_dir, "m.onnx"));
+        Assert.Equal(1, e6);
+        Assert.StartsWith("LRT1", SingleDiagnostic(err6, "LRT1002").Code);
+    }
+
+    [Fact]
+    public void Onnx_models_are_converted_then_planned_as_the_runtime_will_load_them()
+    {
+        // A transformer encoder the repository's own export script wrote (tests/LiteRt.Compiler.Tests/Data/parity).
+        string model = Path.Combine(LiteRt.TestSupport.SharedData.RepoRoot!, "tests", "LiteRt.Compiler.Tests", "Data", "parity", "transformer_encoder", "model.onnx");
+        var (exit, stdout, _) = Compile(model, "--name", "Encoder", "--accelerators", "cpu");
+        Assert.Equal(0, exit);
+        Assert.Contains("litert: compiled", stdout);
+        string tflite = Path.Combine(_dir, "out", "Encoder.tflite");
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "Encoder.litert.json")));
+        var sig = doc.RootElement.GetProperty("plans")[0].GetProperty("signatures")[0];
+        using var runtime = LiteRt.Runtime.CompiledModel.Load(tflite);
+        Assert.Equal(runtime.DefaultSignature.Placement.Select(p => p.Kernel), sig.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("kernel").GetString()));
+        Assert.Equal(runtime.DefaultSignature.ArenaBytes, sig.GetProperty("arenaBytes").GetInt64());
+        // Converting again writes nothing (deterministic bytes).
+        var before = File.GetLastWriteTimeUtc(tflite);
+        Assert.Contains("(outputs unchanged)", Compile(model, "--name", "Encoder", "--accelerators", "cpu").Out);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(tflite));
     }
 
     [Fact]
@@ -170,5 +195,29 @@ public sealed class CompileCommandTests(ITestOutputHelper output) : IDisposable
         Assert.True(CanonicalLine.TryParse(line, out var d));
         Assert.Equal((file, l, c, error, code, message), (d.File!, d.Line, d.Column, d.IsError, d.Code, d.Message));
         Assert.False(CanonicalLine.TryParse("litert: compiled Models/a.tflite -> A.tflite", out _));
+    }
+}
+
+/// <summary>Every CPU kernel can be named in generated code (registered entry type, or found by its pointers).</summary>
+public sealed class KernelEntryPointTests
+{
+    [Fact]
+    public void Every_registered_kernel_has_an_entry_point_generated_code_can_take_the_address_of()
+    {
+        var missing = LiteRt.Runtime.Cpu.CpuKernelRegistry.All
+            .Where(k => LiteRt.Cli.Compile.KernelEntryPoints.Resolve(k) is null)
+            .Select(k => k.Id).ToList();
+        Assert.True(missing.Count == 0, "register these kernels with typeof(<entry class>): " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Kernels_registered_without_an_entry_type_are_found_by_their_pointers()
+    {
+        var k = LiteRt.Runtime.Cpu.CpuKernelRegistry.FindById("cpu.conv_2d.f32")!;
+        unsafe
+        {
+            var bare = new LiteRt.Runtime.Execution.CpuKernel(k.Id, k.Op, k.Accepts, k.Prepare, k.Eval);
+            Assert.Equal("global::LiteRt.Runtime.Cpu.Kernels.NeuralNet.Conv2DFloatKernel", LiteRt.Cli.Compile.KernelEntryPoints.Resolve(bare));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LiteRt.Cli.Compile;
+using LiteRt.Compiler;
 using LiteRt.Format;
 using LiteRt.Graph;
 using LiteRt.Graph.TfLite;
@@ -18,7 +19,7 @@ internal static class CompileCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "The model to compile (.tflite)" };
+        var model = new Argument<string>("model") { Description = "The model to compile (.tflite, or .onnx through the converter)" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder for <Name>.tflite and <Name>.litert.json", Required = true };
         var name = new Option<string?>("--name") { Description = "Base name of the outputs (default: the model's file name in PascalCase)" };
         var source = new Option<string?>("--source") { Description = "How to name the model in the manifest and messages (default: the path given)" };
@@ -73,9 +74,9 @@ internal static class CompileCommand
             if (diag.Errors > 0) return File.Exists(modelPath) ? ExitCodes.Usage : ExitCodes.IoError;
 
             string ext = Path.GetExtension(modelPath).ToLowerInvariant();
-            if (ext != ".tflite")
+            if (ext is not (".tflite" or ".onnx"))
             {
-                diag.Error(modelPath, Codes.UnsupportedFormat, $"'{ext}' models cannot be compiled by this build (supported: .tflite)");
+                diag.Error(modelPath, Codes.UnsupportedFormat, $"'{ext}' models cannot be compiled by this build (supported: .tflite, .onnx)");
                 return ExitCodes.ModelError;
             }
 
@@ -83,16 +84,21 @@ internal static class CompileCommand
             string tflitePath = Path.Combine(r.OutputDir, name + ".tflite");
             string manifestPath = Path.Combine(r.OutputDir, name + ".litert.json");
 
-            using var loaded = TfLiteModel.Open(modelPath);
-            var graph = loaded.Graph;
+            // Import: a .tflite is read in place (memory-mapped); anything else goes through the converter.
+            using var loaded = ext == ".tflite" ? TfLiteModel.Open(modelPath) : null;
+            var graph = loaded?.Graph ?? ModelConverter.Convert(modelPath, r.Describe ? ConvertOptions.Default with { Optimize = false } : ConvertOptions.Default);
             if (r.Describe)
             {
-                // Design-time: signatures only; no model copy, no hash, no plan (the real build writes those).
-                var facts = new Manifest.ModelFacts(name, shown, name + ".tflite", loaded.FileLength, "");
+                // Design-time: signatures only; no model written, no hash, no plan (the real build writes those).
+                var facts = new Manifest.ModelFacts(name, shown, name + ".tflite", loaded?.FileLength ?? 0, "");
                 bool wrote = OutputFiles.WriteIfChanged(manifestPath, Manifest.Write(graph, facts, accelerators, r.Quantize, plan: null));
                 Console.WriteLine($"litert: described {shown} -> {Path.GetFileName(manifestPath)}{(wrote ? "" : " (unchanged)")}");
                 return ExitCodes.Ok;
             }
+
+            // A converted model is planned as the runtime will see it: re-read from the bytes that will be written.
+            byte[]? converted = loaded is null ? TfLiteModel.Serialize(graph) : null;
+            if (converted is not null) graph = TfLiteModel.Read(converted, modelPath);
 
             var plan = ModelPlanner.Plan(graph, accelerators);
             foreach (var p in plan.Problems)
@@ -103,13 +109,19 @@ internal static class CompileCommand
                     $"none of the requested accelerators ({string.Join(", ", accelerators.Select(a => a.Name()))}) has a backend in this build; the model will run on cpu");
 
             // Quantize=none on a .tflite: the output is the input, byte for byte (its hash is what the plan is checked against).
-            bool modelChanged = OutputFiles.CopyIfChanged(modelPath, tflitePath);
+            bool modelChanged = converted is null ? OutputFiles.CopyIfChanged(modelPath, tflitePath) : OutputFiles.WriteIfChanged(tflitePath, converted);
             var model = new Manifest.ModelFacts(name, shown, Path.GetFileName(tflitePath), new FileInfo(tflitePath).Length, OutputFiles.Sha256(tflitePath));
             bool manifestChanged = OutputFiles.WriteIfChanged(manifestPath, Manifest.Write(graph, model, accelerators, r.Quantize, plan));
 
             Console.WriteLine($"litert: compiled {shown} -> {name}.tflite + {name}.litert.json: {Summary(plan)}"
                 + (modelChanged || manifestChanged ? "" : " (outputs unchanged)"));
             return ExitCodes.Ok;
+        }
+        catch (LiteRtCompileException e)
+        {
+            // The converter's LRT1xxx codes, as it words them.
+            diag.Error(e.File ?? modelPath, e.Code, (e.Node is null ? "" : e.Node + ": ") + e.Reason);
+            return e.Code == ErrorCodes.BadOption ? ExitCodes.Usage : ExitCodes.ModelError;
         }
         catch (LiteRtFormatException e)
         {

@@ -159,7 +159,7 @@ internal static class Manifest
                 w.WriteNumber("index", n.Index);
                 w.WriteString("op", n.Op);
                 w.WriteString("kernel", n.KernelId);
-                if (n.EntryType is { } e) w.WriteString("entryType", e);
+                if ((n.EntryType ?? KernelEntryPoints.Resolve(n.KernelId)) is { } e) w.WriteString("entryType", e);
                 else w.WriteNull("entryType");
                 w.WriteString("description", n.Description);
                 w.WriteEndObject();

@@ -154,6 +154,26 @@ public sealed class GeneratorTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_converted_onnx_transformer_gets_a_wrapper_that_compiles_and_runs_on_its_build_time_plan()
+    {
+        string onnx = Path.Combine(LiteRt.TestSupport.SharedData.RepoRoot!, "tests", "LiteRt.Compiler.Tests", "Data", "parity", "transformer_encoder", "model.onnx");
+        var (exit, _, err) = Cli.Run("compile", onnx, "--out", _dir, "--name", "Encoder", "--source", "Models/encoder.onnx");
+        Assert.True(exit == 0, err);
+        var manifest = new Manifest(Path.Combine(_dir, "Encoder.litert.json"), File.ReadAllText(Path.Combine(_dir, "Encoder.litert.json")), Item("Encoder"));
+        var (_, compiled, diagnostics) = Run(Compilation(), manifest);
+        AssertClean(compiled, diagnostics);
+        using var pe = new MemoryStream();
+        Assert.True(compiled.Emit(pe).Success);
+        var type = Assembly.Load(pe.ToArray()).GetType("App.Encoder")!;
+        using var model = (IDisposable)type.GetMethod("Load", [typeof(string), typeof(LiteRt.Runtime.RuntimeOptions)])!.Invoke(null, [Path.Combine(_dir, "Encoder.tflite"), null])!;
+        var runtime = (LiteRt.Runtime.CompiledModel)type.GetProperty("Model")!.GetValue(model)!;
+        Assert.True(runtime.DefaultSignature.UsesPrecomputedKernels);
+        Assert.True(runtime.DefaultSignature.UsesPrecomputedMemoryPlan);
+        runtime.DefaultSignature.Run();
+        output.WriteLine(runtime.PlacementReport);
+    }
+
+    [Fact]
     public void Internal_access_and_no_namespace_are_honoured()
     {
         var m = CompiledManifest(TestModels.Edges, "Edges");

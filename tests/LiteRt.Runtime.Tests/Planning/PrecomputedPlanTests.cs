@@ -138,13 +138,17 @@ public sealed unsafe class PrecomputedPlanTests
         Assert.Contains("npu", e.Message);
     }
 
+    /// <summary>
+    /// A registered entry type must be right (litert compile trusts it). Kernels registered without one are resolved by
+    /// <c>litert compile</c> itself (LiteRt.Build.Tests checks every kernel can be named).
+    /// </summary>
     [Fact]
-    public void Every_kernel_names_a_public_entry_type_whose_Prepare_and_Eval_are_its_pointers()
+    public void Registered_entry_types_are_public_and_declare_the_kernels_Prepare_and_Eval()
     {
         var problems = new List<string>();
         foreach (var k in CpuKernelRegistry.All)
         {
-            if (k.EntryType is not { } t) { problems.Add($"{k.Id}: no entry type"); continue; }
+            if (k.EntryType is not { } t) continue;
             if (!t.IsVisible) problems.Add($"{k.Id}: {t} is not public");
             foreach (var (name, pointer) in new[] { ("Prepare", (nint)k.Prepare), ("Eval", (nint)k.Eval) })
             {
