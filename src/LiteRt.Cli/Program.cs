@@ -13,6 +13,7 @@ public static class Program
             InspectCommand.Create(),
             RunCommand.Create(),
             OpsCommand.Create(),
+            CompileCommand.Create(),
             ConvertCommand.Create(),
         };
         var parse = root.Parse(args);

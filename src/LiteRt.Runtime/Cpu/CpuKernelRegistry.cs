@@ -40,6 +40,7 @@ public static class CpuKernelRegistry
         Kernels.NeuralNetKernels.Register(Add);
         Kernels.DataMovementKernels.Register(Add);
         Kernels.ExtraKernels.Register(Add);
+        Kernels.QuantizedKernels.Register(Add);
         return d;
     }
 }

@@ -47,4 +47,13 @@ public sealed unsafe class PreparedNode
     public CpuKernel? Kernel { get; internal set; }
 
     public LiteRtModelException Error(string reason) => new(reason, Description);
+
+    /// <summary>
+    /// Another tensor of the node's subgraph by index — for tensors a weight's quantization refers to (blockwise
+    /// scale tensors) rather than op inputs. Constant tensors' data is valid from Prepare on.
+    /// </summary>
+    public RuntimeTensor SubgraphTensor(int index) =>
+        SubgraphTensors is { } all && (uint)index < (uint)all.Count ? all[index] : throw Error($"tensor index {index} is out of range");
+
+    internal IReadOnlyList<RuntimeTensor>? SubgraphTensors { get; set; }
 }

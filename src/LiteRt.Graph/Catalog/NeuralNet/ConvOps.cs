@@ -155,7 +155,7 @@ internal static class ConvOps
 
     private static void TransposeConvShape(ShapeContext ctx)
     {
-        var a = WindowAttributes.ReadConv(ctx.Op, ctx.Node);
+        WindowAttributes.ReadConv(ctx.Op, ctx.Node); // validates padding, strides and activation
         var weights = ctx.InputShape(1);
         var input = ctx.InputShape(2);
         ctx.Require(input.Length == 4, $"input must be 4-D NHWC, got {Shapes.Format(input)}");
@@ -174,7 +174,6 @@ internal static class ConvOps
         }
         if (input[0] >= 0) ctx.Require(outShape[0] == input[0], $"output_shape batch {outShape[0]} differs from the input batch {input[0]}");
         if (weights[0] >= 0) ctx.Require(outShape[3] == weights[0], $"output_shape channels {outShape[3]} differ from the weights' output channels {weights[0]}");
-        _ = a;
         ctx.SetOutputShape(0, outShape);
     }
 

@@ -14,7 +14,7 @@ internal static class ResizeOps
                 + "half_pixel_centers source coordinates as TFLite computes them.",
             Inputs = ["input", "size"],
             OptionsType = BuiltinOptionsType.ResizeBilinearOptions,
-            InferShapes = ctx => ResizeShape(ctx, bilinear: true),
+            InferShapes = ResizeShape,
             Reference = BilinearReference,
         });
         add(new OpDefinition
@@ -24,12 +24,12 @@ internal static class ResizeOps
                 + "(round) or floor, and half_pixel_centers offsets as TFLite computes them.",
             Inputs = ["input", "size"],
             OptionsType = BuiltinOptionsType.ResizeNearestNeighborOptions,
-            InferShapes = ctx => ResizeShape(ctx, bilinear: false),
+            InferShapes = ResizeShape,
             Reference = NearestReference,
         });
     }
 
-    private static void ResizeShape(ShapeContext ctx, bool bilinear)
+    private static void ResizeShape(ShapeContext ctx)
     {
         NeuralNetAttributes.Resize(ctx.Op, ctx.Node);
         var input = ctx.InputShape(0);

@@ -27,7 +27,7 @@ public static unsafe class Conv2DFloatKernel
     {
         ConvDims.RequireTypes(node, TensorType.Float32, TensorType.Float32, TensorType.Float32);
         var d = ConvDims.Read(node, depthwise: false);
-        var (min, max) = NeuralNetActivation.FloatRange(d.Attributes.Activation);
+        var (min, max) = FusedActivation.FloatRange(d.Attributes.Activation);
         int k = d.PatchLength;
         var st = new State { D = d, Min = min, Max = max, GroupPacked = FloatGemm.PackedLength(k, d.OutPerGroup) };
         long scratch = d.IsPointwise ? 0 : QuantizedMath.Align((long)BlockRows * k * sizeof(float));

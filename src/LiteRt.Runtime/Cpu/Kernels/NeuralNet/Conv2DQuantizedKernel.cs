@@ -38,7 +38,7 @@ public static unsafe class Conv2DQuantizedKernel
         var (wScales, wZps) = QuantizedMath.ChannelParams(node, filter, 0, d.OutChannels);
         var mult = new float[d.OutChannels];
         for (int c = 0; c < mult.Length; c++) mult[c] = (float)((double)inScale * wScales[c] / outScale);
-        var (min, max) = NeuralNetActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
+        var (min, max) = FusedActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
         int k = d.PatchLength;
         var st = new State
         {

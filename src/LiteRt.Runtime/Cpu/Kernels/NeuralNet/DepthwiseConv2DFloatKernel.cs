@@ -21,7 +21,7 @@ public static unsafe class DepthwiseConv2DFloatKernel
     {
         ConvDims.RequireTypes(node, TensorType.Float32, TensorType.Float32, TensorType.Float32);
         var d = ConvDims.Read(node, depthwise: true);
-        var (min, max) = NeuralNetActivation.FloatRange(d.Attributes.Activation);
+        var (min, max) = FusedActivation.FloatRange(d.Attributes.Activation);
         node.State = new State { D = d, Min = min, Max = max };
     }
 

@@ -24,7 +24,7 @@ public static unsafe class FullyConnectedFloatKernel
     {
         ConvDims.RequireTypes(node, TensorType.Float32, TensorType.Float32, TensorType.Float32);
         var d = FullyConnectedDims.Read(node);
-        var (min, max) = NeuralNetActivation.FloatRange(d.Activation);
+        var (min, max) = FusedActivation.FloatRange(d.Activation);
         var st = new State { D = d, Min = min, Max = max };
         var weights = node.Input(1);
         int packedLength = FloatGemm.PackedLength(d.Depth, d.Units);

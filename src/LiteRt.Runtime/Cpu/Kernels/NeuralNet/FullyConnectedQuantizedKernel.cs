@@ -36,7 +36,7 @@ public static unsafe class FullyConnectedQuantizedKernel
         var (wScales, wZps) = QuantizedMath.ChannelParams(node, weights, 0, d.Units);
         var mult = new float[d.Units];
         for (int u = 0; u < mult.Length; u++) mult[u] = (float)((double)inScale * wScales[u] / outScale);
-        var (min, max) = NeuralNetActivation.QuantizedRange(d.Activation, outScale, outZp, type);
+        var (min, max) = FusedActivation.QuantizedRange(d.Activation, outScale, outZp, type);
         var st = new State
         {
             D = d, Multipliers = mult, WeightZeroPoints = wZps, InZp = inZp, OutZp = outZp, ActMin = min, ActMax = max,

@@ -19,7 +19,7 @@ public static unsafe class L2NormalizationFloatKernel
         if (node.Input(0).Type != TensorType.Float32 || node.Output(0).Type != TensorType.Float32)
             throw node.Error("expected float32 input and output");
         if (node.Input(0).Rank < 1) throw node.Error("input must have at least one dim");
-        var (min, max) = NeuralNetActivation.FloatRange(node.Op.FusedActivation);
+        var (min, max) = FusedActivation.FloatRange(node.Op.FusedActivation);
         node.State = new State { Depth = node.Input(0).Shape[^1], Min = min, Max = max };
     }
 
@@ -64,7 +64,7 @@ public static unsafe class L2NormalizationQuantizedKernel
         if (input.Rank < 1) throw node.Error("input must have at least one dim");
         var (inScale, inZp) = QuantizedMath.TensorParams(node, input);
         var (outScale, outZp) = QuantizedMath.TensorParams(node, output);
-        var (min, max) = NeuralNetActivation.QuantizedRange(node.Op.FusedActivation, outScale, outZp, output.Type);
+        var (min, max) = FusedActivation.QuantizedRange(node.Op.FusedActivation, outScale, outZp, output.Type);
         node.State = new State
         {
             Depth = input.Shape[^1], InZp = inZp, OutZp = outZp, Min = min, Max = max, InScale = inScale, OutScale = outScale,

@@ -23,7 +23,7 @@ public static unsafe class Pool2DFloatKernel
         if (node.Input(0).Type != TensorType.Float32 || node.Output(0).Type != TensorType.Float32)
             throw node.Error("expected float32 input and output");
         var d = PoolDims.Read(node);
-        var (min, max) = NeuralNetActivation.FloatRange(d.Attributes.Activation);
+        var (min, max) = FusedActivation.FloatRange(d.Attributes.Activation);
         node.State = new State { D = d, Average = node.Op.Op == BuiltinOperator.AveragePool2d, Min = min, Max = max };
     }
 

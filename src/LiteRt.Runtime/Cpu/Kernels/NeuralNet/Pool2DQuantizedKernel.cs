@@ -29,7 +29,7 @@ public static unsafe class Pool2DQuantizedKernel
         var d = PoolDims.Read(node);
         var (inScale, inZp) = QuantizedMath.TensorParams(node, input);
         var (outScale, outZp) = QuantizedMath.TensorParams(node, output);
-        var (min, max) = NeuralNetActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
+        var (min, max) = FusedActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
         var st = new State
         {
             D = d, Table = new byte[256], Average = node.Op.Op == BuiltinOperator.AveragePool2d, Signed = type == TensorType.Int8,

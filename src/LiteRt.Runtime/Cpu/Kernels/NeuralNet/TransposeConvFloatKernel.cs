@@ -21,7 +21,7 @@ public static unsafe class TransposeConvFloatKernel
     {
         ConvDims.RequireTypes(node, TensorType.Float32, TensorType.Float32, TensorType.Float32, biasIndex: 3, inputIndex: 2, weightsIndex: 1);
         var d = TransposeConvDims.Read(node);
-        var (min, max) = NeuralNetActivation.FloatRange(d.Attributes.Activation);
+        var (min, max) = FusedActivation.FloatRange(d.Attributes.Activation);
         node.State = new State { D = d, Min = min, Max = max };
     }
 

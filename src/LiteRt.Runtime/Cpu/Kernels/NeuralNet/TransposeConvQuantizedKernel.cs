@@ -34,7 +34,7 @@ public static unsafe class TransposeConvQuantizedKernel
         var (wScales, wZps) = QuantizedMath.ChannelParams(node, weights, 0, d.OutChannels);
         var mult = new float[d.OutChannels];
         for (int c = 0; c < mult.Length; c++) mult[c] = (float)((double)inScale * wScales[c] / outScale);
-        var (min, max) = NeuralNetActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
+        var (min, max) = FusedActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, type);
         var st = new State
         {
             D = d, Multipliers = mult, WeightZeroPoints = wZps, InZp = inZp, OutZp = outZp, ActMin = min, ActMax = max,
