@@ -36,6 +36,7 @@ public static class OnnxOpRegistry
         LossLowering.Register(Add);
         QuantizationLowering.Register(Add);
         SignalLowering.Register(Add);
+        RecurrentLowering.Register(Add);
         return d;
     }
 }
