@@ -109,10 +109,15 @@ public sealed class CompileCommandTests(ITestOutputHelper output) : IDisposable
         var (e4, _, err4) = Compile(Path.Combine(_dir, "missing.tflite"));
         Assert.Equal(3, e4);
         SingleDiagnostic(err4, "LRT0002");
-        File.WriteAllText(Path.Combine(_dir, "m.onnx"), "x");
-        var (e5, _, err5) = Compile(Path.Combine(_dir, "m.onnx"));
+        File.WriteAllText(Path.Combine(_dir, "m.pt"), "x");
+        var (e5, _, err5) = Compile(Path.Combine(_dir, "m.pt"));
         Assert.Equal(1, e5);
         SingleDiagnostic(err5, "LRT0003");
+        // .onnx is converted first: a file that is not ONNX is the importer's LRT1002.
+        File.WriteAllText(Path.Combine(_dir, "m.onnx"), "x");
+        var (e6, _, err6) = Compile(Path.Combine(_dir, "m.onnx"));
+        Assert.Equal(1, e6);
+        SingleDiagnostic(err6, "LRT1002");
     }
 
     [Fact]
