@@ -37,6 +37,7 @@ public static class OnnxOpRegistry
         QuantizationLowering.Register(Add);
         SignalLowering.Register(Add);
         RecurrentLowering.Register(Add);
+        GridSampleLowering.Register(Add);
         return d;
     }
 }
