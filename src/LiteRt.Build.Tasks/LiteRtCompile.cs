@@ -65,6 +65,7 @@ public sealed class LiteRtCompile : ToolTask
         b.AppendSwitchIfNotNull("--quantize ", Model.GetMetadata("Quantize"));
         foreach (string c in Split(Model.GetMetadata("Calibration"))) b.AppendSwitchIfNotNull("--calibration ", c);
         foreach (string x in Split(Model.GetMetadata("ExternalData"))) b.AppendSwitchIfNotNull("--external-data ", x);
+        if (Model.GetMetadata("InputShapes") is { Length: > 0 } shapes) b.AppendSwitchIfNotNull("--input-shapes ", shapes);
         if (Describe) b.AppendSwitch("--describe");
         return b.ToString();
     }

@@ -124,6 +124,8 @@ public sealed class LiteRtPrepareModels : Task
         result.SetMetadata("Quantize", quantize);
         result.SetMetadata("Calibration", string.Join(";", calibration));
         result.SetMetadata("ExternalData", string.Join(";", externalData));
+        string inputShapes = Meta(item, "InputShapes") ?? "";
+        result.SetMetadata("InputShapes", inputShapes);
         result.SetMetadata("Dependencies", string.Join(";", calibration.Concat(externalData)));
         result.SetMetadata("OutputDir", EnsureSlash(outputDir));
         result.SetMetadata("Name", name);
@@ -161,6 +163,7 @@ public sealed class LiteRtPrepareModels : Task
         stamp.Append("quantize=").Append(quantize).Append('\n');
         foreach (string c in calibration) stamp.Append("calibration=").Append(c).Append('\n');
         foreach (string x in externalData) stamp.Append("external=").Append(x).Append('\n');
+        if (inputShapes.Length > 0) stamp.Append("inputShapes=").Append(inputShapes).Append('\n');
         try
         {
             Directory.CreateDirectory(outputDir);

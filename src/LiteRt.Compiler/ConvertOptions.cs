@@ -36,7 +36,7 @@ public sealed record ConvertOptions
             int colon = raw.LastIndexOf(':');
             if (colon <= 0 || colon == raw.Length - 1)
                 throw new LiteRtCompileException(ErrorCodes.BadOption, $"input shape '{raw}' is not of the form name:1x3x224x224");
-            string name = raw[..colon];
+            string name = raw[..colon].Trim();
             var dims = raw[(colon + 1)..].Split('x', 'X', '*');
             var shape = new int[dims.Length];
             for (int i = 0; i < dims.Length; i++)

@@ -19,7 +19,7 @@ internal static class CompileCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "The model to compile (.tflite, or .onnx through the converter)" };
+        var model = new Argument<string>("model") { Description = "The model to compile (.tflite, or .onnx: converted first)" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder for <Name>.tflite and <Name>.litert.json", Required = true };
         var name = new Option<string?>("--name") { Description = "Base name of the outputs (default: the model's file name in PascalCase)" };
         var source = new Option<string?>("--source") { Description = "How to name the model in the manifest and messages (default: the path given)" };
@@ -28,19 +28,20 @@ internal static class CompileCommand
         var calibration = new Option<string[]>("--calibration") { Description = "Calibration data file; repeat per file", Arity = ArgumentArity.ZeroOrMore };
         var externalData = new Option<string[]>("--external-data") { Description = "A file the model's weights live in; repeat per file", Arity = ArgumentArity.ZeroOrMore };
         var describe = new Option<bool>("--describe") { Description = "Fast step for IDE design-time builds: write only the manifest's signatures, no plan and no model" };
+        var inputShapes = new Option<string?>("--input-shapes") { Description = "ONNX models: fixed shapes for dynamic inputs, name:1x3x224x224[,name2:…]" };
         var cmd = new Command("compile", "Compile a model for the build: .tflite + manifest with a plan per accelerator")
         {
-            model, output, name, source, accelerators, quantize, calibration, externalData, describe,
+            model, output, name, source, accelerators, quantize, calibration, externalData, describe, inputShapes,
         };
         cmd.SetAction(parse => Execute(new Request(
             parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(name), parse.GetValue(source),
             parse.GetValue(accelerators)!, parse.GetValue(quantize)!, parse.GetValue(calibration) ?? [],
-            parse.GetValue(externalData) ?? [], parse.GetValue(describe))));
+            parse.GetValue(externalData) ?? [], parse.GetValue(describe), parse.GetValue(inputShapes))));
         return cmd;
     }
 
     internal sealed record Request(string Model, string OutputDir, string? Name, string? Source, string Accelerators, string Quantize,
-        string[] Calibration, string[] ExternalData, bool Describe);
+        string[] Calibration, string[] ExternalData, bool Describe, string? InputShapes = null);
 
     /// <summary>Recipes this build knows. The quantization work adds more; until then anything else is LRT0005.</summary>
     private static readonly string[] KnownRecipes = ["none"];
@@ -84,21 +85,33 @@ internal static class CompileCommand
             string tflitePath = Path.Combine(r.OutputDir, name + ".tflite");
             string manifestPath = Path.Combine(r.OutputDir, name + ".litert.json");
 
-            // Import: a .tflite is read in place (memory-mapped); anything else goes through the converter.
-            using var loaded = ext == ".tflite" ? TfLiteModel.Open(modelPath) : null;
-            var graph = loaded?.Graph ?? ModelConverter.Convert(modelPath, r.Describe ? ConvertOptions.Default with { Optimize = false } : ConvertOptions.Default);
+            // ONNX: convert (LiteRt.Compiler), then everything below works on the converted .tflite.
+            byte[]? converted = null;
+            if (ext == ".onnx")
+            {
+                try
+                {
+                    var options = new LiteRt.Compiler.ConvertOptions { InputShapes = LiteRt.Compiler.ConvertOptions.ParseInputShapes(r.InputShapes) };
+                    converted = TfLiteModel.Serialize(LiteRt.Compiler.ModelConverter.Convert(modelPath, options));
+                }
+                catch (LiteRt.Compiler.LiteRtCompileException e)
+                {
+                    diag.Error(modelPath, e.Code, (e.Node is null ? "" : e.Node + ": ") + e.Reason);
+                    return ExitCodes.ModelError;
+                }
+            }
+
+            using var loaded = converted is null ? TfLiteModel.Open(modelPath) : null;
+            var graph = loaded?.Graph ?? TfLiteModel.Read(converted!, modelPath);
+            long modelLength = loaded?.FileLength ?? converted!.Length;
             if (r.Describe)
             {
-                // Design-time: signatures only; no model written, no hash, no plan (the real build writes those).
-                var facts = new Manifest.ModelFacts(name, shown, name + ".tflite", loaded?.FileLength ?? 0, "");
+                // Design-time: signatures only; no model copy, no hash, no plan (the real build writes those).
+                var facts = new Manifest.ModelFacts(name, shown, name + ".tflite", modelLength, "");
                 bool wrote = OutputFiles.WriteIfChanged(manifestPath, Manifest.Write(graph, facts, accelerators, r.Quantize, plan: null));
                 Console.WriteLine($"litert: described {shown} -> {Path.GetFileName(manifestPath)}{(wrote ? "" : " (unchanged)")}");
                 return ExitCodes.Ok;
             }
-
-            // A converted model is planned as the runtime will see it: re-read from the bytes that will be written.
-            byte[]? converted = loaded is null ? TfLiteModel.Serialize(graph) : null;
-            if (converted is not null) graph = TfLiteModel.Read(converted, modelPath);
 
             var plan = ModelPlanner.Plan(graph, accelerators);
             foreach (var p in plan.Problems)
@@ -108,7 +121,8 @@ internal static class CompileCommand
                 diag.Warning(modelPath, Codes.NoAcceleratorAvailable,
                     $"none of the requested accelerators ({string.Join(", ", accelerators.Select(a => a.Name()))}) has a backend in this build; the model will run on cpu");
 
-            // Quantize=none on a .tflite: the output is the input, byte for byte (its hash is what the plan is checked against).
+            // Quantize=none on a .tflite: the output is the input, byte for byte (its hash is what the plan is checked against);
+            // an ONNX model's output is its conversion.
             bool modelChanged = converted is null ? OutputFiles.CopyIfChanged(modelPath, tflitePath) : OutputFiles.WriteIfChanged(tflitePath, converted);
             var model = new Manifest.ModelFacts(name, shown, Path.GetFileName(tflitePath), new FileInfo(tflitePath).Length, OutputFiles.Sha256(tflitePath));
             bool manifestChanged = OutputFiles.WriteIfChanged(manifestPath, Manifest.Write(graph, model, accelerators, r.Quantize, plan));

@@ -137,10 +137,14 @@ public static class OnnxImporter
         OnnxPatterns.Apply(g, Scalar);
 
         var ctx = new LoweringContext(b, values, options, path);
+        var domainVersions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var imp in model.OpsetImport) domainVersions[imp.Domain is "ai.onnx" ? "" : imp.Domain] = (int)imp.Version;
         for (int i = 0; i < g.Nodes.Count; i++)
         {
             var proto = g.Nodes[i];
-            var node = new OnnxNode(proto, opset, i);
+            // A node of another domain is described with that domain's opset.
+            int version = proto.Domain is "" or "ai.onnx" ? opset : domainVersions.GetValueOrDefault(proto.Domain, 0);
+            var node = new OnnxNode(proto, version, i);
             LowerNode(ctx, node, model);
         }
 

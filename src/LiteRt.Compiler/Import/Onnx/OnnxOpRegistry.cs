@@ -36,6 +36,8 @@ public static class OnnxOpRegistry
         LossLowering.Register(Add);
         QuantizationLowering.Register(Add);
         SignalLowering.Register(Add);
+        RecurrentLowering.Register(Add);
+        GridSampleLowering.Register(Add);
         return d;
     }
 }
