@@ -87,10 +87,17 @@ internal sealed class Evaluator
                 {
                     if (!q.TryGetValue(name, out var qv) || qv.Values.Length != values.Length || !producer.ContainsKey(name)) continue;
                     if (!acc.TryGetValue(name, out var a)) { acc[name] = a = new FidelityAccumulator(); order.Add(name); }
-                    a.Add(values, qv.Values, shape.Length > 0 ? shape[^1] : 1);
+                    // Top-1 and KL describe model outputs; for a layer they would compare arbitrary channels.
+                    a.Add(values, qv.Values, 1);
                 }
             }
         }
+        // A model output that a final DEQUANTIZE now produces is the output of the op that computed it.
+        var opByOutput = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in plans) opByOutput.TryAdd(p.Output, p.Op.Name());
+        foreach (var name in order)
+            if (producer[name].Op is "DEQUANTIZE" or "QUANTIZE" && opByOutput.TryGetValue(name, out var original))
+                producer[name] = (producer[name].Index, original);
         foreach (var name in order.OrderBy(n => producer[n].Index))
         {
             var r = acc[name].Result(name);

@@ -59,7 +59,7 @@ public sealed class FidelityReport
         return sb.ToString();
     }
 
-    internal static string FormatBytes(long b) => b >= 1 << 20 ? $"{b / 1048576.0:F2} MiB" : b >= 1024 ? $"{b / 1024.0:F1} KiB" : $"{b} B";
+    public static string FormatBytes(long b) => b >= 1 << 20 ? $"{b / 1048576.0:F2} MiB" : b >= 1024 ? $"{b / 1024.0:F1} KiB" : $"{b} B";
 
     public string ToJson() => FidelityReportWriter.Json(this);
     public string ToHtml() => FidelityReportWriter.Html(this);
