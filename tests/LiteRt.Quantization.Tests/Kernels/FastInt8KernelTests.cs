@@ -70,6 +70,27 @@ public class FastInt8KernelTests
         Check(g, "cpu.depthwise_conv_2d.i8.fast", new() { ["x"] = TestData.Uniform(rng, TestData.Count(batch, h, w, c), -1, 2) });
     }
 
+    [Theory]
+    [InlineData(1, 9, 9, 5, 20, 3, 1, 1, Padding.Same, ActivationFunctionType.Relu6)]
+    [InlineData(2, 8, 7, 16, 33, 1, 1, 1, Padding.Valid, ActivationFunctionType.None)]
+    [InlineData(1, 11, 10, 7, 16, 3, 2, 2, Padding.Same, ActivationFunctionType.Relu)]
+    [InlineData(1, 13, 13, 3, 9, 5, 2, 1, Padding.Valid, ActivationFunctionType.None)]
+    public void Conv2d(int batch, int h, int w, int cin, int cout, int k, int stride, int dilation, Padding padding, ActivationFunctionType act)
+    {
+        var rng = new Random(h * cin + cout);
+        var ws = Enumerable.Range(0, cout).Select(_ => (float)(0.002 + rng.NextDouble() * 0.01)).ToArray();
+        var inQ = Q(-1, 2);
+        int per = k * k * cin;
+        var g = new SingleOpModel(BuiltinOperator.Conv2d, Opt(BuiltinOptionsType.Conv2DOptions, ("padding", padding), ("stride_w", stride), ("stride_h", stride),
+                ("dilation_w_factor", dilation), ("dilation_h_factor", dilation), ("fused_activation_function", act)))
+            .Input("x", TensorType.Int8, [batch, h, w, cin], inQ)
+            .Const("w", TensorType.Int8, [cout, k, k, cin], TestData.Uniform(rng, cout * per, -1, 1).Select((v, i) => Math.Round(v * 127) * ws[i / per]).ToArray(),
+                QuantizationParams.PerAxis(ws, new long[cout], 0))
+            .Const("b", TensorType.Int32, [cout], TestData.Uniform(rng, cout, -0.2, 0.2), QuantizationParams.PerAxis(ws.Select(s => s * inQ.Scale![0]).ToArray(), new long[cout], 0))
+            .Output("y", TensorType.Int8, null, Q(-2, 2)).Build();
+        Check(g, "cpu.conv_2d.i8.fast", new() { ["x"] = TestData.Uniform(rng, TestData.Count(batch, h, w, cin), -1, 2) });
+    }
+
     [Fact]
     public void Quantize_and_dequantize()
     {

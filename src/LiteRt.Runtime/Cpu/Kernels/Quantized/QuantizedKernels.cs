@@ -49,6 +49,8 @@ internal static unsafe class QuantizedKernels
         add(new CpuKernel("cpu.sub.i8.fast", BuiltinOperator.Sub, FastInt8AddSubKernel.Accepts, &FastInt8AddSubKernel.Prepare, &FastInt8AddSubKernel.Eval));
         add(new CpuKernel("cpu.resize_bilinear.i8.fast", BuiltinOperator.ResizeBilinear, FastInt8ResizeBilinearKernel.Accepts,
             &FastInt8ResizeBilinearKernel.Prepare, &FastInt8ResizeBilinearKernel.Eval));
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            add(new CpuKernel("cpu.conv_2d.i8.fast", BuiltinOperator.Conv2d, FastInt8Conv2DKernel.Accepts, &FastInt8Conv2DKernel.Prepare, &FastInt8Conv2DKernel.Eval));
         add(new CpuKernel("cpu.depthwise_conv_2d.i8.fast", BuiltinOperator.DepthwiseConv2d, FastInt8DepthwiseConv2DKernel.Accepts,
             &FastInt8DepthwiseConv2DKernel.Prepare, &FastInt8DepthwiseConv2DKernel.Eval));
         add(new CpuKernel("cpu.quantize.f32_i8.fast", BuiltinOperator.Quantize, FastInt8ConversionKernels.AcceptsQuantize,
