@@ -15,6 +15,8 @@ public static class Program
             OpsCommand.Create(),
             QuantizeCommand.Create(),
             BenchCommand.Create(),
+            CompileCommand.Create(),
+            ConvertCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

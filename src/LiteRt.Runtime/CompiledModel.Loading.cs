@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using LiteRt.Graph;
 using LiteRt.Graph.TfLite;
+using LiteRt.Runtime.Planning;
 
 namespace LiteRt.Runtime;
 
@@ -25,4 +28,86 @@ public sealed partial class CompiledModel
 
     /// <summary>Prepares a model held in memory; <paramref name="bytes"/> must stay unchanged while the model lives.</summary>
     public static CompiledModel FromBytes(ReadOnlyMemory<byte> bytes, RuntimeOptions? options = null) => new(TfLiteModel.Read(bytes), null, options);
+
+    /// <summary>
+    /// Loads a .tflite file with a plan made at build time (what generated wrappers call): the kernels and memory
+    /// layout come from <paramref name="plan"/>, so nothing is looked up. The plan is checked first — its format
+    /// version against this runtime, its size and SHA-256 against the file — and when it does not match, the model is
+    /// planned here instead and <see cref="PlacementReport"/> says why; with
+    /// <see cref="RuntimeOptions.RequirePrecomputedPlan"/> a mismatch throws <see cref="LiteRtModelException"/> instead.
+    /// </summary>
+    public static CompiledModel Load(string path, PrecomputedPlan plan, RuntimeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        string? rejected = CheckVersion(plan);
+        if (rejected is null)
+        {
+            long length = new FileInfo(path).Length;
+            if (length != plan.ModelBytes) rejected = $"the plan is for a {plan.ModelBytes}-byte model; '{path}' has {length} bytes";
+            else
+            {
+                using var stream = File.OpenRead(path);
+                rejected = CheckHash(plan, SHA256.HashData(stream), path);
+            }
+        }
+        Reject(rejected, options, path);
+        var file = TfLiteModel.Open(path);
+        try
+        {
+            return Create(file.Graph, file, options, plan, rejected);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Prepares a model held in memory with a build-time plan (see <see cref="Load(string, PrecomputedPlan, RuntimeOptions?)"/>);
+    /// <paramref name="bytes"/> must stay unchanged while the model lives.
+    /// </summary>
+    public static CompiledModel FromBytes(ReadOnlyMemory<byte> bytes, PrecomputedPlan plan, RuntimeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        string? rejected = CheckVersion(plan);
+        if (rejected is null)
+        {
+            rejected = bytes.Length != plan.ModelBytes
+                ? $"the plan is for a {plan.ModelBytes}-byte model; the bytes given hold {bytes.Length}"
+                : CheckHash(plan, SHA256.HashData(bytes.Span), "the model bytes");
+        }
+        Reject(rejected, options, null);
+        return Create(TfLiteModel.Read(bytes), null, options, plan, rejected);
+    }
+
+    private static CompiledModel Create(ModelGraph graph, IDisposable? owner, RuntimeOptions? options, PrecomputedPlan plan, string? rejected)
+    {
+        if (rejected is not null) return new CompiledModel(graph, owner, options, null, rejected);
+        try
+        {
+            return new CompiledModel(graph, owner, options, plan);
+        }
+        catch (LiteRtModelException e) when (options?.RequirePrecomputedPlan != true && e.Reason.StartsWith("the build-time plan", StringComparison.Ordinal))
+        {
+            // The plan's shape (node or tensor counts) did not fit the graph despite the hash: plan here instead.
+            return new CompiledModel(graph, owner, options, null, e.Reason);
+        }
+    }
+
+    private static string? CheckVersion(PrecomputedPlan plan) => plan.FormatVersion == RuntimeInfo.PlanFormatVersion ? null
+        : $"the generated code carries plan format {plan.FormatVersion}; this LiteRt.Runtime reads format {RuntimeInfo.PlanFormatVersion} (rebuild with matching LiteRt.Build and LiteRt.Runtime packages)";
+
+    private static string? CheckHash(PrecomputedPlan plan, byte[] sha256, string what)
+    {
+        string actual = Convert.ToHexStringLower(sha256);
+        return string.Equals(actual, plan.ModelSha256, StringComparison.OrdinalIgnoreCase) ? null
+            : $"{what} (SHA-256 {actual[..12]}…) is not the model the plan was made for ({plan.ModelSha256[..Math.Min(12, plan.ModelSha256.Length)]}…)";
+    }
+
+    private static void Reject(string? rejected, RuntimeOptions? options, string? path)
+    {
+        if (rejected is not null && options?.RequirePrecomputedPlan == true)
+            throw new LiteRtModelException($"build-time plan rejected: {rejected}", file: path);
+    }
 }

@@ -1,5 +1,7 @@
+using System.Text;
 using LiteRt.Graph;
 using LiteRt.Runtime.Execution;
+using LiteRt.Runtime.Planning;
 
 namespace LiteRt.Runtime;
 
@@ -14,15 +16,28 @@ public sealed class SignatureRunner : IDisposable
     private readonly TensorBuffer[] _outputs;
     private readonly Dictionary<string, TensorBuffer> _inputsByName;
     private readonly Dictionary<string, TensorBuffer> _outputsByName;
+    private readonly NodePlacement[] _placement;
+    private readonly string? _planNote;
 
     internal SignatureRunner(ModelGraph graph, Signature signature, RuntimeOptions options)
+        : this(graph, signature, options, Accelerator.Cpu, null, null, null)
+    {
+    }
+
+    internal SignatureRunner(ModelGraph graph, Signature signature, RuntimeOptions options, Accelerator accelerator, string? fallback,
+        SignaturePlan? precomputed, string? planNote)
     {
         Signature = signature;
-        _plan = new ExecutionPlan(graph, signature, options);
+        _plan = new ExecutionPlan(graph, signature, options, precomputed);
         _inputs = signature.Inputs.Select(i => new TensorBuffer(i.Name, _plan.Tensors[i.TensorIndex])).ToArray();
         _outputs = signature.Outputs.Select(o => new TensorBuffer(o.Name, _plan.Tensors[o.TensorIndex])).ToArray();
         _inputsByName = _inputs.ToDictionary(b => b.Name, StringComparer.Ordinal);
         _outputsByName = _outputs.ToDictionary(b => b.Name, StringComparer.Ordinal);
+        Accelerator = accelerator;
+        Fallback = fallback;
+        UsesPrecomputedKernels = precomputed is not null;
+        _planNote = planNote;
+        _placement = _plan.Nodes.Select(n => new NodePlacement(n.Description, n.Kernel!.Id, accelerator, fallback)).ToArray();
     }
 
     public Signature Signature { get; }
@@ -33,8 +48,39 @@ public sealed class SignatureRunner : IDisposable
     /// <summary>Bytes of the activation arena (excluding constants).</summary>
     public long ArenaBytes => _plan.ArenaBytes;
 
-    /// <summary>The kernel chosen for each node, in execution order.</summary>
-    public IEnumerable<(string Node, string Kernel)> Placement => _plan.Nodes.Select(n => (n.Description, n.Kernel!.Id));
+    /// <summary>The accelerator that runs this signature.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>Why <see cref="Accelerator"/> is not the first one asked for (e.g. <c>fell back from npu: not available…</c>), or null.</summary>
+    public string? Fallback { get; }
+
+    /// <summary>True when the kernels came from a build-time plan (generated code) rather than being chosen at load.</summary>
+    public bool UsesPrecomputedKernels { get; }
+
+    /// <summary>True while the arena layout is the build-time one (false after a resize to other shapes, or without one).</summary>
+    public bool UsesPrecomputedMemoryPlan => _plan.UsesPrecomputedLayout;
+
+    /// <summary>The kernel and accelerator of each node, in execution order.</summary>
+    public IReadOnlyList<NodePlacement> Placement => _placement;
+
+    /// <summary>A readable account of where and how this signature runs, for logs and <c>model.Placement</c>.</summary>
+    public string PlacementReport
+    {
+        get
+        {
+            var sb = new StringBuilder();
+            sb.Append($"signature '{Key}': {_placement.Length} ops ran on {Accelerator.Name()}");
+            if (Fallback is not null) sb.Append($", {Fallback}");
+            sb.AppendLine();
+            sb.Append("  kernels: ").Append(UsesPrecomputedKernels ? "build-time table (generated code)" : "chosen at load");
+            sb.Append("; memory: ").Append(UsesPrecomputedMemoryPlan ? "build-time plan" : "planned at run time");
+            sb.Append($" (arena {ArenaBytes} bytes)");
+            if (_planNote is not null) sb.Append("; ").Append(_planNote);
+            sb.AppendLine();
+            foreach (var p in _placement) sb.AppendLine($"  {p.Node}: {p.Kernel}");
+            return sb.ToString();
+        }
+    }
 
     public TensorBuffer Input(string name) => _inputsByName.TryGetValue(name, out var b) ? b
         : throw new KeyNotFoundException($"signature '{Key}' has no input '{name}' (inputs: {string.Join(", ", _inputsByName.Keys)})");
@@ -48,7 +94,7 @@ public sealed class SignatureRunner : IDisposable
     /// </summary>
     public void ResizeInput(string name, ReadOnlySpan<int> shape)
     {
-        var buffer = Input(name);
+        _ = Input(name); // validates the name
         int index = Signature.Inputs.First(i => i.Name == name).TensorIndex;
         var declared = _plan.Tensors[index].Source.Dims;
         if (declared.Length != shape.Length)
@@ -61,7 +107,6 @@ public sealed class SignatureRunner : IDisposable
         var shapes = Signature.Inputs.ToDictionary(i => i.TensorIndex, i => _plan.Tensors[i.TensorIndex].Shape);
         shapes[index] = shape.ToArray();
         _plan.Replan(shapes);
-        _ = buffer;
     }
 
     /// <summary>Runs the signature on the current inputs. Allocates nothing once planned.</summary>

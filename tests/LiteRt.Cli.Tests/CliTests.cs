@@ -127,24 +127,24 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         var sg = new Subgraph();
         g.Subgraphs.Add(sg);
         int x = sg.AddTensor(new Tensor("x", TensorType.Float32, [4]));
-        int axis = sg.AddTensor(new Tensor("axis", TensorType.Int32, [1]) { Buffer = g.AddBuffer(new byte[4]) });
-        int y = sg.AddTensor(new Tensor("y", TensorType.Float32, [4]));
-        sg.Operations.Add(new Operation(BuiltinOperator.Cumsum, [x, axis], [y], OptionsTable.Create(BuiltinOptionsType.CumsumOptions)));
+        int length = sg.AddTensor(new Tensor("fft_length", TensorType.Int32, [2]) { Buffer = g.AddBuffer(new byte[8]) });
+        int y = sg.AddTensor(new Tensor("y", TensorType.Complex64, [4]));
+        sg.Operations.Add(new Operation(BuiltinOperator.Rfft2d, [x, length], [y], OptionsTable.Create(BuiltinOptionsType.Rfft2dOptions)));
         sg.Inputs.Add(x);
         sg.Outputs.Add(y);
-        string path = Path.Combine(_dir, "cumsum.tflite");
+        string path = Path.Combine(_dir, "rfft2d.tflite");
         using (var f = File.Create(path)) TfLiteModel.Save(g, f);
 
         var (exit, stdout, _) = CliRunner.Run("inspect", path);
         Assert.Equal(0, exit);
-        Assert.Contains("Unsupported ops: CUMSUM", stdout);
+        Assert.Contains("Unsupported ops: RFFT2D", stdout);
 
         string input = Path.Combine(_dir, "x.npy");
         new NpyArray(TensorType.Float32, [4], new byte[16]).Write(input);
         (exit, _, var err) = CliRunner.Run("run", path, "--input", input);
         output.WriteLine(err);
         Assert.Equal(1, exit);
-        Assert.Contains("#0 CUMSUM 'y'", err);
+        Assert.Contains("#0 RFFT2D 'y'", err);
         Assert.Contains("not supported", err);
     }
 

@@ -27,6 +27,7 @@ public static class OpCatalog
         ElementwiseOps.Register(Add);
         NeuralNetOps.Register(Add);
         DataMovementOps.Register(Add);
+        ExtraOps.Register(Add);
         return d;
     }
 }

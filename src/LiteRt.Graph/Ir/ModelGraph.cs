@@ -84,8 +84,6 @@ public sealed class Signature(string key, int subgraphIndex)
     public List<SignatureTensor> Outputs { get; } = [];
     /// <summary>Deprecated .tflite field kept for lossless round trips.</summary>
     public string? DeprecatedTag { get; set; }
-    /// <summary>True when the file had no SignatureDef and this one was synthesised.</summary>
-    public bool IsSynthesized => false;
 }
 
 public sealed record SignatureTensor(string Name, int TensorIndex);

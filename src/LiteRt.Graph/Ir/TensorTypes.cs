@@ -43,6 +43,7 @@ public static class TensorTypes
         TensorType.Int32 => (int.MinValue, int.MaxValue),
         TensorType.Uint32 => (0, uint.MaxValue),
         TensorType.Int64 => (long.MinValue, long.MaxValue),
+        TensorType.Uint64 => (0, long.MaxValue), // the part of the range a long holds
         TensorType.Int4 => (-8, 7),
         TensorType.Uint4 => (0, 15),
         TensorType.Int2 => (-2, 1),

@@ -40,6 +40,7 @@ public static class CpuKernelRegistry
         Kernels.ElementwiseKernels.Register(Add);
         Kernels.NeuralNetKernels.Register(Add);
         Kernels.DataMovementKernels.Register(Add);
+        Kernels.ExtraKernels.Register(Add);
         return d;
     }
 }

@@ -24,10 +24,20 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     private long _arenaBytes;
     private byte* _variables;
     private readonly RuntimeOptions _options;
+    private readonly SignaturePlan? _precomputed;
+    private readonly bool _planOnly;
 
-    public ExecutionPlan(ModelGraph graph, Signature signature, RuntimeOptions options)
+    /// <param name="precomputed">
+    /// A build-time plan for this signature (kernel entry points per node and the arena layout for the declared
+    /// shapes). Its kernels are used as given; its layout is used whenever the runtime's own arena requests match it
+    /// exactly (ids and sizes), and re-planned otherwise (e.g. after a resize).
+    /// </param>
+    /// <param name="planOnly">Plan without allocating the arena (for <see cref="ModelPlanner"/>): unsupported ops are
+    /// listed in <see cref="Unsupported"/> instead of thrown, and tensors get no memory.</param>
+    public ExecutionPlan(ModelGraph graph, Signature signature, RuntimeOptions options, SignaturePlan? precomputed = null, bool planOnly = false)
     {
         _options = options;
+        _planOnly = planOnly;
         Signature = signature;
         _subgraph = graph.Subgraphs[signature.SubgraphIndex];
         var sg = _subgraph;
@@ -55,7 +65,10 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         _persistent = [.. signature.Inputs.Select(s => s.TensorIndex), .. signature.Outputs.Select(s => s.TensorIndex), .. sg.Inputs, .. sg.Outputs];
 
         _nodes = new PreparedNode[sg.Operations.Count];
-        var unsupported = new List<string>();
+        if (precomputed is not null && (precomputed.Kernels.Length != _nodes.Length || precomputed.TensorCount != _tensors.Length))
+            throw new LiteRtModelException($"the build-time plan for signature '{signature.Key}' has {precomputed.Kernels.Length} nodes and {precomputed.TensorCount} tensors; the model has {_nodes.Length} and {_tensors.Length}");
+        _precomputed = precomputed;
+        var unsupported = new List<(string Node, string Reason)>();
         for (int i = 0; i < _nodes.Length; i++)
         {
             var op = sg.Operations[i];
@@ -63,9 +76,21 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             var outputs = op.Outputs.Select(k => _tensors[k]).ToArray();
             var node = new PreparedNode(i, op, sg.Describe(i), inputs, outputs) { SubgraphTensors = _tensors };
             _nodes[i] = node;
-            if (OpCatalog.Find(op.Op) is null || !CpuKernelRegistry.SupportsOp(op.Op))
+            if (OpCatalog.Find(op.Op) is null)
             {
-                unsupported.Add($"{node.Description}: operator {op.OpName} is not supported");
+                unsupported.Add((node.Description, $"operator {op.OpName} is not supported"));
+                continue;
+            }
+            if (precomputed is not null)
+            {
+                // Build-time plan: the generated code named the kernel; nothing is looked up.
+                var planned = precomputed.Kernels[i];
+                node.Kernel = new CpuKernel(planned.Id, op.Op, AcceptsAll, planned.Prepare, planned.Eval);
+                continue;
+            }
+            if (!CpuKernelRegistry.SupportsOp(op.Op))
+            {
+                unsupported.Add((node.Description, $"operator {op.OpName} is not supported"));
                 continue;
             }
             var kernel = CpuKernelRegistry.Select(node);
@@ -73,13 +98,17 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             {
                 string types = string.Join(", ", inputs.Select(t => t is null ? "-" : DescribeType(t)));
                 string outTypes = string.Join(", ", outputs.Select(DescribeType));
-                unsupported.Add($"{node.Description}: no CPU kernel for {op.OpName} with inputs ({types}) and outputs ({outTypes})");
+                unsupported.Add((node.Description, $"no CPU kernel for {op.OpName} with inputs ({types}) and outputs ({outTypes})"));
                 continue;
             }
             node.Kernel = kernel;
         }
+        Unsupported = unsupported;
         if (unsupported.Count > 0)
-            throw new LiteRtModelException(string.Join("; ", unsupported));
+        {
+            if (planOnly) return;
+            throw new LiteRtModelException(string.Join("; ", unsupported.Select(u => $"{u.Node}: {u.Reason}")));
+        }
 
         foreach (var v in sg.Tensors.Where(t => t.IsVariable))
             if (!Shapes.IsKnown(v.Dims)) throw new LiteRtModelException($"variable tensor {v} must have a static shape");
@@ -91,6 +120,17 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     public IReadOnlyList<RuntimeTensor> Tensors => _tensors;
     public IReadOnlyList<PreparedNode> Nodes => _nodes;
     public long ArenaBytes => _arenaBytes;
+
+    /// <summary>Nodes without a kernel (only non-empty for plan-only instances; otherwise the constructor throws).</summary>
+    public IReadOnlyList<(string Node, string Reason)> Unsupported { get; }
+
+    /// <summary>The arena layout last planned: requests in order, their offsets, arena and variable bytes.</summary>
+    public ArenaLayout? Layout { get; private set; }
+
+    /// <summary>True when the current arena layout came from the build-time plan rather than from <see cref="ArenaPlanner"/>.</summary>
+    public bool UsesPrecomputedLayout { get; private set; }
+
+    private static bool AcceptsAll(PreparedNode node) => true;
 
     /// <summary>Recomputes shapes, re-prepares kernels and lays out the arena for these subgraph-input shapes.</summary>
     public void Replan(IReadOnlyDictionary<int, int[]> inputShapes)
@@ -178,9 +218,24 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         for (int n = 0; n < steps; n++)
             if (_nodes[n].ScratchBytes > 0) requests.Add(new ArenaRequest(-1 - n, _nodes[n].ScratchBytes, n, n));
 
-        var (offsets, arenaBytes) = ArenaPlanner.Plan(requests);
+        long[] offsets;
+        long arenaBytes;
+        if (_precomputed is not null && Matches(_precomputed.Allocations, requests))
+        {
+            offsets = new long[requests.Count];
+            for (int r = 0; r < offsets.Length; r++) offsets[r] = _precomputed.Allocations[r].Offset;
+            arenaBytes = _precomputed.ArenaBytes;
+            UsesPrecomputedLayout = true;
+        }
+        else
+        {
+            (offsets, arenaBytes) = ArenaPlanner.Plan(requests);
+            UsesPrecomputedLayout = false;
+        }
+        Layout = new ArenaLayout([.. requests], offsets, arenaBytes, variableBytes);
         if (arenaBytes + variableBytes > _options.MaxArenaBytes)
             throw new LiteRtModelException($"the model needs {arenaBytes + variableBytes} bytes of working memory, over the {_options.MaxArenaBytes}-byte limit (RuntimeOptions.MaxArenaBytes)");
+        if (_planOnly) return;
         if (_arena is not null && arenaBytes > _arenaBytes) { NativeMemory.AlignedFree(_arena); _arena = null; }
         if (_arena is null)
         {
@@ -202,6 +257,15 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             NativeMemory.Clear(_variables, (nuint)variableBytes);
         }
         foreach (var (i, off) in variableOffsets) _tensors[i].Data = _variables + off;
+    }
+
+    /// <summary>A build-time layout applies when the runtime asks for exactly the same blocks (ids and sizes, in order).</summary>
+    private static bool Matches(PlannedAllocation[] planned, List<ArenaRequest> requests)
+    {
+        if (planned.Length != requests.Count) return false;
+        for (int r = 0; r < planned.Length; r++)
+            if (planned[r].Id != requests[r].Id || planned[r].Bytes != requests[r].Bytes) return false;
+        return true;
     }
 
     public void Run()
@@ -247,3 +311,9 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         _pins.Clear();
     }
 }
+
+/// <summary>
+/// An arena layout: the blocks requested (tensor index ≥ 0, or <c>-1 - node</c> for scratch), each block's offset,
+/// the arena size, and the separate bytes kept for variable tensors.
+/// </summary>
+public sealed record ArenaLayout(ArenaRequest[] Requests, long[] Offsets, long ArenaBytes, long VariableBytes);

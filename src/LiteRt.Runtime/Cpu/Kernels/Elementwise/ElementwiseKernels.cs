@@ -70,23 +70,23 @@ internal static unsafe partial class ElementwiseKernels
                      BuiltinOperator.Exp, BuiltinOperator.Log, BuiltinOperator.Sqrt, BuiltinOperator.Rsqrt,
                      BuiltinOperator.Abs, BuiltinOperator.Neg])
         {
-            add(new CpuKernel(Id(op, "u8"), op, n => AllOfType(n, TensorType.Uint8), &LookupTableKernel<byte>.Prepare, &LookupTableKernel<byte>.Eval));
-            add(new CpuKernel(Id(op, "i8"), op, n => AllOfType(n, TensorType.Int8), &LookupTableKernel<sbyte>.Prepare, &LookupTableKernel<sbyte>.Eval));
-            add(new CpuKernel(Id(op, "i16"), op, n => AllOfType(n, TensorType.Int16), &LookupTableKernel<short>.Prepare, &LookupTableKernel<short>.Eval));
+            add(new CpuKernel(Id(op, "u8"), op, n => AllOfType(n, TensorType.Uint8), &LookupTableKernel<byte>.Prepare, &LookupTableKernel<byte>.Eval, typeof(LookupTableKernel<byte>)));
+            add(new CpuKernel(Id(op, "i8"), op, n => AllOfType(n, TensorType.Int8), &LookupTableKernel<sbyte>.Prepare, &LookupTableKernel<sbyte>.Eval, typeof(LookupTableKernel<sbyte>)));
+            add(new CpuKernel(Id(op, "i16"), op, n => AllOfType(n, TensorType.Int16), &LookupTableKernel<short>.Prepare, &LookupTableKernel<short>.Eval, typeof(LookupTableKernel<short>)));
         }
 
         // Conversions.
         add(new CpuKernel("cpu.cast", BuiltinOperator.Cast,
-            n => CastKernel.Supports(n.Input(0).Type) && CastKernel.Supports(n.Output(0).Type), &CastKernel.Prepare, &CastKernel.Eval));
+            n => CastKernel.Supports(n.Input(0).Type) && CastKernel.Supports(n.Output(0).Type), &CastKernel.Prepare, &CastKernel.Eval, typeof(CastKernel)));
         add(new CpuKernel("cpu.quantize.f32", BuiltinOperator.Quantize,
-            n => n.Input(0).Type == TensorType.Float32 && QuantizeKernel.IsQuantizedStorage(n.Output(0).Type), &QuantizeKernel.Prepare, &QuantizeKernel.Eval));
+            n => n.Input(0).Type == TensorType.Float32 && QuantizeKernel.IsQuantizedStorage(n.Output(0).Type), &QuantizeKernel.Prepare, &QuantizeKernel.Eval, typeof(QuantizeKernel)));
         add(new CpuKernel("cpu.quantize.requantize", BuiltinOperator.Quantize,
-            n => QuantizeKernel.IsQuantizedStorage(n.Input(0).Type) && QuantizeKernel.IsQuantizedStorage(n.Output(0).Type), &QuantizeKernel.Prepare, &QuantizeKernel.Eval));
+            n => QuantizeKernel.IsQuantizedStorage(n.Input(0).Type) && QuantizeKernel.IsQuantizedStorage(n.Output(0).Type), &QuantizeKernel.Prepare, &QuantizeKernel.Eval, typeof(QuantizeKernel)));
         add(new CpuKernel("cpu.dequantize.quantized", BuiltinOperator.Dequantize,
             n => n.Input(0).Type is TensorType.Uint8 or TensorType.Int8 or TensorType.Int16 or TensorType.Int32 && n.Output(0).Type == TensorType.Float32,
-            &DequantizeKernel.Prepare, &DequantizeKernel.Eval));
+            &DequantizeKernel.Prepare, &DequantizeKernel.Eval, typeof(DequantizeKernel)));
         add(new CpuKernel("cpu.dequantize.f16", BuiltinOperator.Dequantize,
-            n => n.Input(0).Type == TensorType.Float16 && n.Output(0).Type == TensorType.Float32, &DequantizeKernel.Prepare, &DequantizeKernel.Eval));
+            n => n.Input(0).Type == TensorType.Float16 && n.Output(0).Type == TensorType.Float32, &DequantizeKernel.Prepare, &DequantizeKernel.Eval, typeof(DequantizeKernel)));
     }
 
     private static string Id(BuiltinOperator op, string variant) => $"cpu.{op.Name().ToLowerInvariant()}.{variant}";
@@ -116,18 +116,18 @@ internal static unsafe partial class ElementwiseKernels
         where T : unmanaged, INumber<T>, IMinMaxValue<T>
         where TOp : struct, IBinaryArithmetic<T> =>
         add(new CpuKernel(Id(op, Variant(type)), op, n => AllOfType(n, type),
-            &BinaryArithmeticKernel<T, TOp>.Prepare, &BinaryArithmeticKernel<T, TOp>.Eval));
+            &BinaryArithmeticKernel<T, TOp>.Prepare, &BinaryArithmeticKernel<T, TOp>.Eval, typeof(BinaryArithmeticKernel<T, TOp>)));
 
     private static void Unary<T, TOp>(Action<CpuKernel> add, BuiltinOperator op, TensorType type)
         where T : unmanaged
         where TOp : struct, IUnaryOp<T> =>
-        add(new CpuKernel(Id(op, Variant(type)), op, n => AllOfType(n, type), &UnaryKernel<T, TOp>.Prepare, &UnaryKernel<T, TOp>.Eval));
+        add(new CpuKernel(Id(op, Variant(type)), op, n => AllOfType(n, type), &UnaryKernel<T, TOp>.Prepare, &UnaryKernel<T, TOp>.Eval, typeof(UnaryKernel<T, TOp>)));
 
     private static void Quantized<TOp>(Action<CpuKernel> add, BuiltinOperator op, bool int16) where TOp : struct, IQuantizedBinaryOp
     {
-        add(new CpuKernel(Id(op, "u8"), op, n => AllOfType(n, TensorType.Uint8), &QuantizedBinaryKernel<byte, TOp>.Prepare, &QuantizedBinaryKernel<byte, TOp>.Eval));
-        add(new CpuKernel(Id(op, "i8"), op, n => AllOfType(n, TensorType.Int8), &QuantizedBinaryKernel<sbyte, TOp>.Prepare, &QuantizedBinaryKernel<sbyte, TOp>.Eval));
+        add(new CpuKernel(Id(op, "u8"), op, n => AllOfType(n, TensorType.Uint8), &QuantizedBinaryKernel<byte, TOp>.Prepare, &QuantizedBinaryKernel<byte, TOp>.Eval, typeof(QuantizedBinaryKernel<byte, TOp>)));
+        add(new CpuKernel(Id(op, "i8"), op, n => AllOfType(n, TensorType.Int8), &QuantizedBinaryKernel<sbyte, TOp>.Prepare, &QuantizedBinaryKernel<sbyte, TOp>.Eval, typeof(QuantizedBinaryKernel<sbyte, TOp>)));
         if (int16)
-            add(new CpuKernel(Id(op, "i16"), op, n => AllOfType(n, TensorType.Int16), &QuantizedBinaryKernel<short, TOp>.Prepare, &QuantizedBinaryKernel<short, TOp>.Eval));
+            add(new CpuKernel(Id(op, "i16"), op, n => AllOfType(n, TensorType.Int16), &QuantizedBinaryKernel<short, TOp>.Prepare, &QuantizedBinaryKernel<short, TOp>.Eval, typeof(QuantizedBinaryKernel<short, TOp>)));
     }
 }

@@ -365,38 +365,27 @@ public static class FastInt8DepthwiseConv2DKernel
     }
 }
 
-/// <summary>QUANTIZE float32 → int8 and DEQUANTIZE int8 → float32, per tensor, 8 values at a time.</summary>
-public static class FastInt8ConversionKernels
+/// <summary>QUANTIZE float32 → int8 per tensor, 8 values at a time: x·(1/scale) in float32, rounded half away from zero.</summary>
+public static class FastInt8QuantizeKernel
 {
-    private sealed class State(float scale, float inverse, int zp)
+    private sealed class State(float inverse, int zp)
     {
-        public readonly float Scale = scale, Inverse = inverse;
+        public readonly float Inverse = inverse;
         public readonly int ZeroPoint = zp;
     }
 
-    public static bool AcceptsQuantize(PreparedNode n) =>
+    public static bool Accepts(PreparedNode n) =>
         n.Inputs[0]?.Type == TensorType.Float32 && n.Outputs[0] is { Type: TensorType.Int8, Quantization: { IsPerChannel: false, Scale.Length: > 0 } };
 
-    public static bool AcceptsDequantize(PreparedNode n) =>
-        n.Inputs[0] is { Type: TensorType.Int8, Quantization: { IsPerChannel: false, Scale.Length: > 0 } } && n.Outputs[0].Type == TensorType.Float32;
-
-    public static void PrepareQuantize(PreparedNode node)
+    public static void Prepare(PreparedNode node)
     {
         var y = node.Output(0);
         if (node.Input(0).ElementCount != y.ElementCount) throw node.Error($"output {y} does not have the shape of input {node.Input(0)}");
-        node.State = new State(y.Scale, 1f / y.Scale, y.ZeroPoint);
+        node.State = new State(1f / y.Scale, y.ZeroPoint);
     }
 
-    public static void PrepareDequantize(PreparedNode node)
-    {
-        var x = node.Input(0);
-        if (x.ElementCount != node.Output(0).ElementCount) throw node.Error($"output {node.Output(0)} does not have the shape of input {x}");
-        node.State = new State(x.Scale, 1f / x.Scale, x.ZeroPoint);
-    }
-
-    /// <summary>q = clamp(round(x / scale) + zp): x·(1/scale) in float32 then exact round-half-away-from-zero; within one step of dividing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Quantize(PreparedNode node)
+    public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();
         ReadOnlySpan<float> x = node.Input(0).AsReadOnlySpan<float>();
@@ -427,9 +416,29 @@ public static class FastInt8ConversionKernels
             y[i] = float.IsNaN(v) ? (sbyte)st.ZeroPoint : (sbyte)Math.Clamp((int)Math.Clamp(MathF.Round(v, MidpointRounding.AwayFromZero), -1e9f, 1e9f) + st.ZeroPoint, -128, 127);
         }
     }
+}
+
+/// <summary>DEQUANTIZE int8 → float32 per tensor, 8 values at a time (exact: one float32 rounding of scale·(q − zp)).</summary>
+public static class FastInt8DequantizeKernel
+{
+    private sealed class State(float scale, int zp)
+    {
+        public readonly float Scale = scale;
+        public readonly int ZeroPoint = zp;
+    }
+
+    public static bool Accepts(PreparedNode n) =>
+        n.Inputs[0] is { Type: TensorType.Int8, Quantization: { IsPerChannel: false, Scale.Length: > 0 } } && n.Outputs[0].Type == TensorType.Float32;
+
+    public static void Prepare(PreparedNode node)
+    {
+        var x = node.Input(0);
+        if (x.ElementCount != node.Output(0).ElementCount) throw node.Error($"output {node.Output(0)} does not have the shape of input {x}");
+        node.State = new State(x.Scale, x.ZeroPoint);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dequantize(PreparedNode node)
+    public static void Eval(PreparedNode node)
     {
         var st = node.GetState<State>();
         ReadOnlySpan<sbyte> x = node.Input(0).AsReadOnlySpan<sbyte>();

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using LiteRt.Cli.Compile;
+using LiteRt.Format;
+using LiteRt.Graph;
+using LiteRt.Graph.TfLite;
+using LiteRt.Runtime;
+using LiteRt.Runtime.Planning;
+
+namespace LiteRt.Cli.Commands;
+
+/// <summary>
+/// <c>litert compile</c>: what the build runs for each <c>&lt;LiteRtModel&gt;</c>. Model in; <c>&lt;Name&gt;.tflite</c> and
+/// <c>&lt;Name&gt;.litert.json</c> (the manifest the source generator reads) out, each written only when its bytes
+/// change. A thin adapter: importing is the graph library's, planning is the runtime's <see cref="ModelPlanner"/>.
+/// Problems are printed as <c>file(line,col): error LRTnnnn: message</c> (docs/error-codes.md).
+/// </summary>
+internal static class CompileCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "The model to compile (.tflite)" };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder for <Name>.tflite and <Name>.litert.json", Required = true };
+        var name = new Option<string?>("--name") { Description = "Base name of the outputs (default: the model's file name in PascalCase)" };
+        var source = new Option<string?>("--source") { Description = "How to name the model in the manifest and messages (default: the path given)" };
+        var accelerators = new Option<string>("--accelerators") { Description = "Target accelerators in order of preference (npu;gpu;cpu)", DefaultValueFactory = _ => "npu;gpu;cpu" };
+        var quantize = new Option<string>("--quantize") { Description = "Quantization recipe (this build: none)", DefaultValueFactory = _ => "none" };
+        var calibration = new Option<string[]>("--calibration") { Description = "Calibration data file; repeat per file", Arity = ArgumentArity.ZeroOrMore };
+        var externalData = new Option<string[]>("--external-data") { Description = "A file the model's weights live in; repeat per file", Arity = ArgumentArity.ZeroOrMore };
+        var describe = new Option<bool>("--describe") { Description = "Fast step for IDE design-time builds: write only the manifest's signatures, no plan and no model" };
+        var cmd = new Command("compile", "Compile a model for the build: .tflite + manifest with a plan per accelerator")
+        {
+            model, output, name, source, accelerators, quantize, calibration, externalData, describe,
+        };
+        cmd.SetAction(parse => Execute(new Request(
+            parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(name), parse.GetValue(source),
+            parse.GetValue(accelerators)!, parse.GetValue(quantize)!, parse.GetValue(calibration) ?? [],
+            parse.GetValue(externalData) ?? [], parse.GetValue(describe))));
+        return cmd;
+    }
+
+    internal sealed record Request(string Model, string OutputDir, string? Name, string? Source, string Accelerators, string Quantize,
+        string[] Calibration, string[] ExternalData, bool Describe);
+
+    /// <summary>Recipes this build knows. The quantization work adds more; until then anything else is LRT0005.</summary>
+    private static readonly string[] KnownRecipes = ["none"];
+
+    internal static int Execute(Request r)
+    {
+        var diag = new CompileDiagnostics(Console.Error);
+        string modelPath = r.Model;
+        string shown = r.Source ?? r.Model;
+        try
+        {
+            // Options first: every problem with them is reported, then we stop.
+            if (!File.Exists(modelPath)) diag.Error(modelPath, Codes.ModelNotFound, $"model file not found: {Path.GetFullPath(modelPath)}");
+            var accelerators = new List<Accelerator>();
+            foreach (string a in r.Accelerators.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (AcceleratorSupport.TryParse(a, out var acc)) { if (!accelerators.Contains(acc)) accelerators.Add(acc); }
+                else diag.Error(modelPath, Codes.BadAccelerator, $"unknown accelerator '{a}' in Accelerators=\"{r.Accelerators}\" (known: npu, gpu, cpu)");
+            }
+            if (accelerators.Count == 0 && diag.Errors == 0)
+                diag.Error(modelPath, Codes.BadAccelerator, "Accelerators is empty; list at least one of npu, gpu, cpu");
+            if (!KnownRecipes.Contains(r.Quantize.Trim(), StringComparer.OrdinalIgnoreCase))
+                diag.Error(modelPath, Codes.UnknownRecipe, $"quantization recipe '{r.Quantize}' is not available in this build (recipes: {string.Join(", ", KnownRecipes)})");
+            foreach (string c in r.Calibration.Where(c => !File.Exists(c)))
+                diag.Error(modelPath, Codes.CalibrationNotFound, $"calibration file not found: {Path.GetFullPath(c)}");
+            foreach (string x in r.ExternalData.Where(x => !File.Exists(x)))
+                diag.Error(modelPath, Codes.ExternalDataNotFound, $"external data file not found: {Path.GetFullPath(x)}");
+            string name = r.Name ?? Identifiers.Pascal(Path.GetFileNameWithoutExtension(modelPath), "Model");
+            if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/') || name.Contains('\\'))
+                diag.Error(modelPath, Codes.BadName, $"'{name}' cannot name output files");
+            if (diag.Errors > 0) return File.Exists(modelPath) ? ExitCodes.Usage : ExitCodes.IoError;
+
+            string ext = Path.GetExtension(modelPath).ToLowerInvariant();
+            if (ext != ".tflite")
+            {
+                diag.Error(modelPath, Codes.UnsupportedFormat, $"'{ext}' models cannot be compiled by this build (supported: .tflite)");
+                return ExitCodes.ModelError;
+            }
+
+            Directory.CreateDirectory(r.OutputDir);
+            string tflitePath = Path.Combine(r.OutputDir, name + ".tflite");
+            string manifestPath = Path.Combine(r.OutputDir, name + ".litert.json");
+
+            using var loaded = TfLiteModel.Open(modelPath);
+            var graph = loaded.Graph;
+            if (r.Describe)
+            {
+                // Design-time: signatures only; no model copy, no hash, no plan (the real build writes those).
+                var facts = new Manifest.ModelFacts(name, shown, name + ".tflite", loaded.FileLength, "");
+                bool wrote = OutputFiles.WriteIfChanged(manifestPath, Manifest.Write(graph, facts, accelerators, r.Quantize, plan: null));
+                Console.WriteLine($"litert: described {shown} -> {Path.GetFileName(manifestPath)}{(wrote ? "" : " (unchanged)")}");
+                return ExitCodes.Ok;
+            }
+
+            var plan = ModelPlanner.Plan(graph, accelerators);
+            foreach (var p in plan.Problems)
+                diag.Error(modelPath, Codes.UnsupportedOp, $"signature '{p.Signature}': {p.Node}: {p.Reason}");
+            if (diag.Errors > 0) return ExitCodes.ModelError;
+            if (plan.Accelerators.Any(a => a.Implicit))
+                diag.Warning(modelPath, Codes.NoAcceleratorAvailable,
+                    $"none of the requested accelerators ({string.Join(", ", accelerators.Select(a => a.Name()))}) has a backend in this build; the model will run on cpu");
+
+            // Quantize=none on a .tflite: the output is the input, byte for byte (its hash is what the plan is checked against).
+            bool modelChanged = OutputFiles.CopyIfChanged(modelPath, tflitePath);
+            var model = new Manifest.ModelFacts(name, shown, Path.GetFileName(tflitePath), new FileInfo(tflitePath).Length, OutputFiles.Sha256(tflitePath));
+            bool manifestChanged = OutputFiles.WriteIfChanged(manifestPath, Manifest.Write(graph, model, accelerators, r.Quantize, plan));
+
+            Console.WriteLine($"litert: compiled {shown} -> {name}.tflite + {name}.litert.json: {Summary(plan)}"
+                + (modelChanged || manifestChanged ? "" : " (outputs unchanged)"));
+            return ExitCodes.Ok;
+        }
+        catch (LiteRtFormatException e)
+        {
+            diag.Error(modelPath, Codes.InvalidTflite, $"not a valid .tflite file: {e.Reason} (table {e.Table}, field {e.Field}, offset {e.Offset})");
+            return ExitCodes.ModelError;
+        }
+        catch (LiteRtModelException e)
+        {
+            bool planning = e.Node is not null;
+            diag.Error(modelPath, planning ? Codes.PlanFailed : Codes.InvalidModel, (e.Node is null ? "" : e.Node + ": ") + e.Reason);
+            return ExitCodes.ModelError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diag.Error(modelPath, Codes.CannotWrite, e.Message);
+            return ExitCodes.IoError;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            diag.Error(modelPath, Codes.Internal, $"internal error in litert compile: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.ModelError;
+        }
+    }
+
+    private static string Summary(ModelPlan plan)
+    {
+        var parts = new List<string>();
+        foreach (var a in plan.Accelerators)
+        {
+            if (a.UnavailableReason is not null) { parts.Add($"{a.Accelerator.Name()}: no backend in this build, falls back to cpu"); continue; }
+            int ops = a.Signatures.Sum(s => s.Nodes.Count);
+            long arena = a.Signatures.Count == 0 ? 0 : a.Signatures.Max(s => s.ArenaBytes);
+            parts.Add($"{a.Accelerator.Name()}: {ops} ops planned, arena {arena} bytes");
+        }
+        return string.Join("; ", parts);
+    }
+}
