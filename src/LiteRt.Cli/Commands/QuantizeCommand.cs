@@ -96,29 +96,15 @@ internal static class QuantizeCommand
         }
     }
 
-    /// <summary>--calibration arguments: NAME=PATH pairs, a .npy file / folder for the only input, or an image folder.</summary>
+    /// <summary>--calibration arguments: NAME=PATH pairs, .npy files / a folder for the only input, or an image folder.</summary>
     private static CalibrationSet? Calibration(string[] args, string? imageSpec)
     {
-        if (args.Length == 0) return null;
-        var byInput = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var a in args)
         {
             int eq = a.IndexOf('=');
-            string name = eq > 0 && !File.Exists(a) && !Directory.Exists(a) ? a[..eq] : "";
-            string path = name.Length > 0 ? a[(eq + 1)..] : a;
+            string path = eq > 0 && !File.Exists(a) && !Directory.Exists(a) ? a[(eq + 1)..] : a;
             if (!File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"calibration data not found: {path}");
-            if (!byInput.TryAdd(name, path)) throw new UsageException($"calibration data for {(name.Length > 0 ? $"input '{name}'" : "the input")} is given twice");
         }
-        if (byInput.Count == 1 && byInput.ContainsKey("") && Directory.Exists(byInput[""]) && IsImageFolder(byInput[""]))
-            return CalibrationSet.FromImages(byInput[""], imageSpec is null ? ImagePreprocessing.Default : ImagePreprocessing.Parse(imageSpec));
-        if (imageSpec is not null) throw new UsageException("--image-preprocessing needs --calibration with a folder of images");
-        return CalibrationSet.FromNpy(byInput);
-    }
-
-    private static bool IsImageFolder(string dir)
-    {
-        var files = Directory.GetFiles(dir);
-        return !files.Any(f => f.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-            && files.Any(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg" or ".bmp" or ".ppm" or ".pgm" or ".pnm");
+        return CalibrationSet.FromPaths(args, imageSpec is null ? null : ImagePreprocessing.Parse(imageSpec));
     }
 }

@@ -49,11 +49,12 @@ public sealed class FidelityReport
         if (AutoTarget is not null)
             sb.AppendLine(inv, $"auto mixed precision: target {AutoTarget} {(AutoTargetMet == true ? "met" : "NOT met")}; " +
                                $"{FloatLayers.Count} layer(s) kept float{(FloatLayers.Count > 0 ? ": " + string.Join(", ", FloatLayers) : "")}");
-        var worst = Layers.Where(l => l.Scheme is not null && l.Scheme != QuantizationScheme.Float.Name()).OrderBy(l => l.Cosine).Take(5).ToList();
+        var worst = Layers.Where(l => l.Scheme is not null && l.Scheme != QuantizationScheme.Float.Name())
+            .OrderByDescending(l => l.AddedNoise ?? 0).ThenBy(l => l.Cosine).Take(5).ToList();
         if (worst.Count > 0)
         {
-            sb.AppendLine("lowest-cosine layers:");
-            foreach (var l in worst) sb.AppendLine(inv, $"  #{l.OpIndex} {l.Op} {l}");
+            sb.AppendLine("layers adding the most error (noise-to-signal added at the layer):");
+            foreach (var l in worst) sb.AppendLine(inv, $"  #{l.OpIndex} {l.Op} {l}  added {l.AddedNoise:G3}");
         }
         foreach (var d in Diagnostics) sb.AppendLine(d.ToString());
         return sb.ToString();
