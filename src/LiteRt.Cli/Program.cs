@@ -13,6 +13,8 @@ public static class Program
             InspectCommand.Create(),
             RunCommand.Create(),
             OpsCommand.Create(),
+            QuantizeCommand.Create(),
+            BenchCommand.Create(),
             CompileCommand.Create(),
             ConvertCommand.Create(),
         };

@@ -75,6 +75,61 @@ public sealed class CalibrationSet
     public static CalibrationSet FromImages(string folder, ImagePreprocessing preprocessing) =>
         new(null, inputs => ImageCalibration.Load(folder, preprocessing, inputs), $"images in {folder} ({preprocessing})");
 
+    /// <summary>
+    /// Calibration data named the way <c>litert quantize --calibration</c> and <c>litert compile --calibration</c> take
+    /// it: each entry a <c>.npy</c> file or a folder of them for the only input, <c>NAME=PATH</c> for a named input, or
+    /// a folder of images (read with <paramref name="images"/>, default <see cref="ImagePreprocessing.Default"/>).
+    /// Several plain <c>.npy</c> files for the only input are samples of that input. Null when there are no entries.
+    /// </summary>
+    public static CalibrationSet? FromPaths(IEnumerable<string> entries, ImagePreprocessing? images = null)
+    {
+        var byInput = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            int eq = entry.IndexOf('=');
+            string name = eq > 0 && !File.Exists(entry) && !Directory.Exists(entry) ? entry[..eq] : "";
+            string path = name.Length > 0 ? entry[(eq + 1)..] : entry;
+            if (!File.Exists(path) && !Directory.Exists(path))
+                throw new LiteRtQuantizationException(QuantizationCodes.CalibrationRead, $"calibration data not found: {Path.GetFullPath(path)}");
+            if (!byInput.TryGetValue(name, out var list)) byInput[name] = list = [];
+            list.Add(path);
+        }
+        if (byInput.Count == 0) return null;
+        if (byInput.Count == 1 && byInput.TryGetValue("", out var only) && only.Count == 1 && Directory.Exists(only[0]) && IsImageFolder(only[0]))
+            return FromImages(only[0], images ?? ImagePreprocessing.Default);
+        if (images is not null)
+            throw new LiteRtQuantizationException(QuantizationCodes.CalibrationRead, "image preprocessing was given but the calibration data is not a folder of images");
+        foreach (var (name, list) in byInput)
+            if (list.Count > 1 && list.Any(Directory.Exists))
+                throw new LiteRtQuantizationException(QuantizationCodes.CalibrationRead,
+                    $"calibration data for {(name.Length > 0 ? $"input '{name}'" : "the input")} is given twice; give one folder or several .npy files");
+        var arrays = new Dictionary<string, List<NpyArray>>(StringComparer.Ordinal);
+        foreach (var (name, list) in byInput)
+        {
+            var files = list.Count == 1 && Directory.Exists(list[0])
+                ? Directory.GetFiles(list[0], "*.npy").OrderBy(f => f, StringComparer.Ordinal).ToList() : list;
+            arrays[name] = files.Select(ReadNpy).ToList();
+        }
+        string description = ".npy: " + string.Join(", ", byInput.Select(p => (p.Key.Length > 0 ? p.Key + "=" : "") + string.Join("+", p.Value)));
+        return new CalibrationSet(null, inputs => SplitNpy(arrays, inputs), description);
+    }
+
+    private static NpyArray ReadNpy(string f)
+    {
+        try { return NpyArray.Read(f); }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        {
+            throw new LiteRtQuantizationException(QuantizationCodes.CalibrationRead, $"cannot read calibration file '{f}': {e.Message}", e);
+        }
+    }
+
+    private static bool IsImageFolder(string dir)
+    {
+        var files = Directory.GetFiles(dir);
+        return !files.Any(f => f.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            && files.Any(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg" or ".bmp" or ".ppm" or ".pgm" or ".pnm");
+    }
+
     /// <summary>The samples for a model's inputs, checked: every input present, element type and shape compatible.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, NpyArray>> Resolve(IReadOnlyList<CalibrationInput> inputs)
     {

@@ -48,6 +48,35 @@ internal sealed class Evaluator
         return reference.Count == 0 ? [] : reference[0].Keys.Where(acc.ContainsKey).Select(n => acc[n].Result(n)).ToList();
     }
 
+    /// <summary>
+    /// For each measured layer: its noise-to-signal ratio minus that of its noisiest measured input, following
+    /// inserted QUANTIZE/DEQUANTIZE ops back to the tensors they convert.
+    /// </summary>
+    private static void AttributeNoise(Subgraph sg, Dictionary<string, TensorFidelity> layers)
+    {
+        var producers = new Dictionary<int, Operation>();
+        foreach (var op in sg.Operations)
+            foreach (int o in op.Outputs) if (o >= 0) producers[o] = op;
+        static double Nsr(double snr) => double.IsPositiveInfinity(snr) ? 0 : Math.Pow(10, -snr / 10);
+        double InputNsr(int t, int depth)
+        {
+            var tensor = sg.Tensors[t];
+            if (layers.TryGetValue(tensor.Name, out var f)) return Nsr(f.Snr);
+            if (depth < 4 && producers.TryGetValue(t, out var p) && p.Op is BuiltinOperator.Quantize or BuiltinOperator.Dequantize && p.Inputs.Length > 0)
+                return InputNsr(p.Inputs[0], depth + 1);
+            return 0;
+        }
+        foreach (var op in sg.Operations)
+        {
+            if (op.Outputs.Length == 0 || op.Outputs[0] < 0 || !layers.TryGetValue(sg.Tensors[op.Outputs[0]].Name, out var layer)) continue;
+            if (op.Op is BuiltinOperator.Quantize or BuiltinOperator.Dequantize && layer.AddedNoise is not null) continue;
+            double upstream = 0;
+            foreach (int i in op.Inputs)
+                if (i >= 0 && !sg.Tensors[i].IsConstant) upstream = Math.Max(upstream, InputNsr(i, 0));
+            layer.AddedNoise = Math.Max(0, Nsr(layer.Snr) - upstream);
+        }
+    }
+
     /// <summary>A report with only what each op got (no measurements).</summary>
     public static FidelityReport Decisions(IReadOnlyList<OpPlan> plans)
     {
@@ -87,18 +116,28 @@ internal sealed class Evaluator
                 {
                     if (!q.TryGetValue(name, out var qv) || qv.Values.Length != values.Length || !producer.ContainsKey(name)) continue;
                     if (!acc.TryGetValue(name, out var a)) { acc[name] = a = new FidelityAccumulator(); order.Add(name); }
-                    a.Add(values, qv.Values, shape.Length > 0 ? shape[^1] : 1);
+                    // Top-1 and KL describe model outputs; for a layer they would compare arbitrary channels.
+                    a.Add(values, qv.Values, 1);
                 }
             }
         }
+        // A model output that a final DEQUANTIZE now produces is the output of the op that computed it.
+        var opByOutput = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in plans) opByOutput.TryAdd(p.Output, p.Op.Name());
+        foreach (var name in order)
+            if (producer[name].Op is "DEQUANTIZE" or "QUANTIZE" && opByOutput.TryGetValue(name, out var original))
+                producer[name] = (producer[name].Index, original);
+        var results = new Dictionary<string, TensorFidelity>(StringComparer.Ordinal);
         foreach (var name in order.OrderBy(n => producer[n].Index))
         {
             var r = acc[name].Result(name);
             r.OpIndex = producer[name].Index;
             r.Op = producer[name].Op;
             r.Scheme = schemeByOutput.TryGetValue(name, out var s) ? s : null;
+            results[name] = r;
             report.Layers.Add(r);
         }
+        AttributeNoise(qsg, results);
         return report;
     }
 }

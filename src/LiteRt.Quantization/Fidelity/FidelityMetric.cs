@@ -145,6 +145,12 @@ public sealed class TensorFidelity
     public double? Kl { get; init; }
     public double? Top1 { get; init; }
 
+    /// <summary>
+    /// Layers: the noise this layer adds, as a fraction of its signal power — its noise-to-signal ratio minus that of
+    /// its noisiest input (errors arriving from upstream are not its own). Ranks the layers that hurt most.
+    /// </summary>
+    public double? AddedNoise { get; set; }
+
     public double? Get(FidelityMetric m) => m switch
     {
         FidelityMetric.Cosine => Cosine,

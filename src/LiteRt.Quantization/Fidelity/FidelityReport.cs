@@ -49,17 +49,18 @@ public sealed class FidelityReport
         if (AutoTarget is not null)
             sb.AppendLine(inv, $"auto mixed precision: target {AutoTarget} {(AutoTargetMet == true ? "met" : "NOT met")}; " +
                                $"{FloatLayers.Count} layer(s) kept float{(FloatLayers.Count > 0 ? ": " + string.Join(", ", FloatLayers) : "")}");
-        var worst = Layers.Where(l => l.Scheme is not null && l.Scheme != QuantizationScheme.Float.Name()).OrderBy(l => l.Cosine).Take(5).ToList();
+        var worst = Layers.Where(l => l.Scheme is not null && l.Scheme != QuantizationScheme.Float.Name())
+            .OrderByDescending(l => l.AddedNoise ?? 0).ThenBy(l => l.Cosine).Take(5).ToList();
         if (worst.Count > 0)
         {
-            sb.AppendLine("lowest-cosine layers:");
-            foreach (var l in worst) sb.AppendLine(inv, $"  #{l.OpIndex} {l.Op} {l}");
+            sb.AppendLine("layers adding the most error (noise-to-signal added at the layer):");
+            foreach (var l in worst) sb.AppendLine(inv, $"  #{l.OpIndex} {l.Op} {l}  added {l.AddedNoise:G3}");
         }
         foreach (var d in Diagnostics) sb.AppendLine(d.ToString());
         return sb.ToString();
     }
 
-    internal static string FormatBytes(long b) => b >= 1 << 20 ? $"{b / 1048576.0:F2} MiB" : b >= 1024 ? $"{b / 1024.0:F1} KiB" : $"{b} B";
+    public static string FormatBytes(long b) => b >= 1 << 20 ? $"{b / 1048576.0:F2} MiB" : b >= 1024 ? $"{b / 1024.0:F1} KiB" : $"{b} B";
 
     public string ToJson() => FidelityReportWriter.Json(this);
     public string ToHtml() => FidelityReportWriter.Html(this);

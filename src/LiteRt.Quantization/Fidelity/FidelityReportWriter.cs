@@ -81,6 +81,7 @@ public static class FidelityReportWriter
         Number(w, "max_abs_error", t.MaxAbs);
         if (t.Kl is double kl) Number(w, "kl_divergence", kl);
         if (t.Top1 is double top) Number(w, "top1_agreement", top);
+        if (t.AddedNoise is double added) Number(w, "added_noise", added);
         w.WriteEndObject();
     }
 

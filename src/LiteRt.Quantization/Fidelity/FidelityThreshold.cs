@@ -85,8 +85,11 @@ public sealed partial class FidelityThreshold
         }
         var metric = Conditions.Count > 0 && Conditions[0].Metric is FidelityMetric.Cosine or FidelityMetric.Snr or FidelityMetric.Mse
             ? Conditions[0].Metric : FidelityMetric.Cosine;
-        var worst = report.Layers.Where(l => l.Scheme is not null && l.Scheme != QuantizationScheme.Float.Name())
-            .OrderBy(l => metric.HigherIsBetter() ? l.Get(metric) ?? 0 : -(l.Get(metric) ?? 0))
+        // Worst = the quantized layers that add the most noise of their own (or, without that, the lowest metric).
+        var quantized = report.Layers.Where(l => l.Scheme is not null && l.Scheme != QuantizationScheme.Float.Name()).ToList();
+        var worst = (quantized.Any(l => l.AddedNoise is not null)
+                ? quantized.OrderByDescending(l => l.AddedNoise ?? 0)
+                : quantized.OrderBy(l => metric.HigherIsBetter() ? l.Get(metric) ?? 0 : -(l.Get(metric) ?? 0)))
             .Take(worstLayers).ToList();
         return new FidelityCheck(failures.Count == 0, failures, failures.Count == 0 ? [] : worst);
     }

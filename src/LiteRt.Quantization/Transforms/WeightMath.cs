@@ -52,11 +52,10 @@ internal static class WeightMath
                 var slice = w.Slice(r * cols + b * block, block);
                 double m = 0;
                 foreach (double v in slice) m = Math.Max(m, Math.Abs(v));
-                var s = (Half)(m / qmax);
-                // Tiny blocks: fp16 underflows to 0 or loses precision; keep the scale positive and representable.
+                // The scale is stored as FLOAT16 but rounded to a bfloat16 value first, as AI Edge Quantizer does:
+                // XNNPack's blockwise kernels read the scales as bfloat16, so both runtimes then use the same number.
+                var s = BFloat16Scale(m / qmax);
                 if (m == 0) s = (Half)1f;
-                else if ((double)s <= 0 || double.IsInfinity((double)s)) s = m > 1 ? Half.MaxValue : Half.Epsilon;
-                else if ((double)s * qmax < m) s = NextUp(s);
                 scales[r * blocks + b] = s;
                 double sd = (double)s;
                 for (int k = 0; k < block; k++)
@@ -66,7 +65,20 @@ internal static class WeightMath
         return (q, scales);
     }
 
-    private static Half NextUp(Half h) => BitConverter.UInt16BitsToHalf((ushort)(BitConverter.HalfToUInt16Bits(h) + 1));
+    /// <summary>
+    /// The smallest value ≥ <paramref name="target"/> exact in both bfloat16 and float16 (8 significant bits, within
+    /// float16's normal range), so that max|w| / scale ≤ qmax.
+    /// </summary>
+    internal static Half BFloat16Scale(double target)
+    {
+        const double min = 6.103515625e-05; // smallest normal float16
+        if (!(target > min)) return (Half)min;
+        if (target >= 65024) return (Half)65024; // largest float16 with 8 significant bits
+        int e = (int)Math.Floor(Math.Log2(target));
+        double ulp = Math.Pow(2, e - 7);
+        double v = Math.Ceiling(target / ulp) * ulp;
+        return (Half)v;
+    }
 
     /// <summary>The weights as the quantized model sees them (dequantized), for error estimates.</summary>
     public static double[] Dequantize(double[] q, float[] scales, int[] shape, int axis)

@@ -36,11 +36,11 @@ public static class CpuKernelRegistry
             if (!d.TryGetValue(k.Op, out var list)) d[k.Op] = list = [];
             list.Add(k);
         }
+        Kernels.QuantizedKernels.Register(Add); // first: its fast int8 kernels take precedence where they accept a node
         Kernels.ElementwiseKernels.Register(Add);
         Kernels.NeuralNetKernels.Register(Add);
         Kernels.DataMovementKernels.Register(Add);
         Kernels.ExtraKernels.Register(Add);
-        Kernels.QuantizedKernels.Register(Add);
         return d;
     }
 }
