@@ -66,6 +66,8 @@ public sealed class LiteRtCompile : ToolTask
         foreach (string c in Split(Model.GetMetadata("Calibration"))) b.AppendSwitchIfNotNull("--calibration ", c);
         foreach (string x in Split(Model.GetMetadata("ExternalData"))) b.AppendSwitchIfNotNull("--external-data ", x);
         if (Model.GetMetadata("InputShapes") is { Length: > 0 } shapes) b.AppendSwitchIfNotNull("--input-shapes ", shapes);
+        if (Model.GetMetadata("FidelityThreshold") is { Length: > 0 } threshold) b.AppendSwitchIfNotNull("--fidelity-threshold ", threshold);
+        if (Model.GetMetadata("CalibrationImages") is { Length: > 0 } images) b.AppendSwitchIfNotNull("--image-preprocessing ", images);
         if (Describe) b.AppendSwitch("--describe");
         return b.ToString();
     }

@@ -62,6 +62,8 @@ public sealed class LiteRtPrepareModels : Task
             outputs.Add(p.GetMetadata("StampPath"));
             outputs.Add(p.GetMetadata("DonePath"));
             outputs.Add(p.GetMetadata("DescribedPath"));
+            outputs.Add(p.GetMetadata("QuantReportPath"));
+            outputs.Add(Path.ChangeExtension(p.GetMetadata("QuantReportPath"), ".html"));
         }
         if (Log.HasLoggedErrors) return false;
 
@@ -102,6 +104,10 @@ public sealed class LiteRtPrepareModels : Task
         }
         string accelerators = Meta(item, "Accelerators") ?? "npu;gpu;cpu";
         string quantize = Meta(item, "Quantize") ?? "none";
+        // A recipe file is an input of the compile like the model: resolve it against the project.
+        if (quantize.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) quantize = Path.GetFullPath(Path.Combine(ProjectDirectory, quantize));
+        string fidelityThreshold = Meta(item, "FidelityThreshold") ?? "";
+        string imagePreprocessing = Meta(item, "CalibrationImages") ?? "";
         string outputDir = Path.GetFullPath(Path.Combine(ProjectDirectory, Meta(item, "OutputDir") ?? DefaultOutputDir));
 
         var calibration = ExpandFiles(Meta(item, "Calibration"));
@@ -126,11 +132,19 @@ public sealed class LiteRtPrepareModels : Task
         result.SetMetadata("ExternalData", string.Join(";", externalData));
         string inputShapes = Meta(item, "InputShapes") ?? "";
         result.SetMetadata("InputShapes", inputShapes);
-        result.SetMetadata("Dependencies", string.Join(";", calibration.Concat(externalData)));
+        result.SetMetadata("FidelityThreshold", fidelityThreshold);
+        result.SetMetadata("CalibrationImages", imagePreprocessing);
+        // A calibration folder is passed as a folder; its files are what the compile depends on.
+        var dependencies = calibration.Select(c => c.IndexOf('=') is int at && at > 0 && !File.Exists(c) ? c.Substring(at + 1) : c)
+            .SelectMany(c => Directory.Exists(c) ? Directory.GetFiles(c).OrderBy(f => f, StringComparer.Ordinal) : new[] { c })
+            .Concat(externalData).ToList();
+        if (quantize.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) dependencies.Add(quantize);
+        result.SetMetadata("Dependencies", string.Join(";", dependencies));
         result.SetMetadata("OutputDir", EnsureSlash(outputDir));
         result.SetMetadata("Name", name);
         result.SetMetadata("TflitePath", Path.Combine(outputDir, name + ".tflite"));
         result.SetMetadata("ManifestPath", Path.Combine(outputDir, name + ".litert.json"));
+        result.SetMetadata("QuantReportPath", Path.Combine(outputDir, name + ".quant.json"));
         string stampPath = Path.Combine(outputDir, name + ".litert.stamp");
         result.SetMetadata("StampPath", stampPath);
         result.SetMetadata("DonePath", Path.Combine(outputDir, name + ".litert.done"));
@@ -164,6 +178,8 @@ public sealed class LiteRtPrepareModels : Task
         foreach (string c in calibration) stamp.Append("calibration=").Append(c).Append('\n');
         foreach (string x in externalData) stamp.Append("external=").Append(x).Append('\n');
         if (inputShapes.Length > 0) stamp.Append("inputShapes=").Append(inputShapes).Append('\n');
+        if (fidelityThreshold.Length > 0) stamp.Append("fidelityThreshold=").Append(fidelityThreshold).Append('\n');
+        if (imagePreprocessing.Length > 0) stamp.Append("calibrationImages=").Append(imagePreprocessing).Append('\n');
         try
         {
             Directory.CreateDirectory(outputDir);
@@ -186,18 +202,26 @@ public sealed class LiteRtPrepareModels : Task
         {
             string entry = raw.Trim();
             if (entry.Length == 0) continue;
+            // NAME=PATH (calibration data for one named input): the path is resolved, the name kept.
+            string prefix = "";
+            int eq = entry.IndexOf('=');
+            if (eq > 0 && entry.IndexOfAny(new[] { '/', '\\' }, 0, eq) < 0 && !File.Exists(Path.Combine(ProjectDirectory, entry)))
+            {
+                prefix = entry.Substring(0, eq + 1);
+                entry = entry.Substring(eq + 1);
+            }
             string full = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
             string fileName = Path.GetFileName(full);
             if (fileName.IndexOfAny(new[] { '*', '?' }) >= 0)
             {
                 string dir = Path.GetDirectoryName(full)!;
                 if (Directory.Exists(dir))
-                    files.AddRange(Directory.GetFiles(dir, fileName).Select(Path.GetFullPath).OrderBy(f => f, StringComparer.Ordinal));
+                    files.AddRange(Directory.GetFiles(dir, fileName).Select(Path.GetFullPath).OrderBy(f => f, StringComparer.Ordinal).Select(f => prefix + f));
             }
             else
             {
                 // A missing file is passed on: `litert compile` reports it (LRT0006) with the model's name.
-                files.Add(full);
+                files.Add(prefix + full);
             }
         }
         return files;

@@ -94,6 +94,39 @@ public sealed class CompileCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Quantize_writes_the_quantized_model_and_its_report_and_a_fidelity_gate_stops_the_compile()
+    {
+        string model = TestModels.Write(TestModels.Edges(), Path.Combine(_dir, "edges.tflite"));
+        var (exit, stdout, _) = Compile(model, "--name", "Edges", "--quantize", "dynamic_int8", "--fidelity-threshold", "cosine>=0.99");
+        Assert.Equal(0, exit);
+        Assert.Contains("litert: quantized", stdout);
+        string tflite = Path.Combine(_dir, "out", "Edges.tflite");
+        using (var compiled = LiteRt.Graph.TfLite.TfLiteModel.Open(tflite))
+            Assert.Contains(compiled.Graph.Subgraphs[0].Tensors, t => t.Type == TensorType.Int8 && t.Buffer > 0);
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "Edges.quant.json"))))
+            Assert.Equal("dynamic_int8", report.RootElement.GetProperty("recipe").GetString());
+        Assert.True(File.Exists(Path.Combine(_dir, "out", "Edges.quant.html")));
+
+        // A threshold no model can meet (mse is never negative): LRT2021 naming the file, and nothing written.
+        Directory.Delete(Path.Combine(_dir, "out"), recursive: true);
+        var (e2, _, err2) = Compile(model, "--name", "Edges", "--quantize", "dynamic_int8", "--fidelity-threshold", "mse<0");
+        Assert.Equal(1, e2);
+        var d = SingleDiagnostic(err2, "LRT2021");
+        Assert.Equal(model, d.File);
+        Assert.Contains("below the fidelity threshold", d.Message);
+        Assert.False(File.Exists(tflite));
+        Assert.False(File.Exists(Path.Combine(_dir, "out", "Edges.litert.json")));
+
+        // A static scheme without calibration data falls back with a warning; an unknown recipe is LRT0005.
+        var (e3, _, err3) = Compile(model, "--name", "Edges", "--quantize", "static_int8");
+        Assert.Equal(0, e3);
+        Assert.False(SingleDiagnostic(err3, "LRT2001").IsError);
+        var (e4, _, err4) = Compile(model, "--quantize", "int3_magic");
+        Assert.Equal(2, e4);
+        Assert.Contains("int3_magic", SingleDiagnostic(err4, "LRT0005").Message);
+    }
+
+    [Fact]
     public void Options_and_inputs_are_checked_with_their_own_codes()
     {
         string model = TestModels.Write(TestModels.Edges(), Path.Combine(_dir, "edges.tflite"));
@@ -103,7 +136,7 @@ public sealed class CompileCommandTests(ITestOutputHelper output) : IDisposable
         var (_, _, err1) = Compile(model, "--accelerators", "tpu;cpu");
         Assert.Contains("unknown accelerator 'tpu'", SingleDiagnostic(err1, "LRT0004").Message);
         var (_, _, err2) = Compile(model, "--quantize", "int8");
-        Assert.Contains("'int8' is not available", SingleDiagnostic(err2, "LRT0005").Message);
+        Assert.Contains("unknown recipe 'int8'", SingleDiagnostic(err2, "LRT0005").Message);
         var (_, _, err3) = Compile(model, "--calibration", Path.Combine(_dir, "nope.npy"));
         SingleDiagnostic(err3, "LRT0006");
         var (e4, _, err4) = Compile(Path.Combine(_dir, "missing.tflite"));

@@ -4,6 +4,7 @@ using LiteRt.Compiler;
 using LiteRt.Format;
 using LiteRt.Graph;
 using LiteRt.Graph.TfLite;
+using LiteRt.Quantization;
 using LiteRt.Runtime;
 using LiteRt.Runtime.Planning;
 
@@ -24,27 +25,39 @@ internal static class CompileCommand
         var name = new Option<string?>("--name") { Description = "Base name of the outputs (default: the model's file name in PascalCase)" };
         var source = new Option<string?>("--source") { Description = "How to name the model in the manifest and messages (default: the path given)" };
         var accelerators = new Option<string>("--accelerators") { Description = "Target accelerators in order of preference (npu;gpu;cpu)", DefaultValueFactory = _ => "npu;gpu;cpu" };
-        var quantize = new Option<string>("--quantize") { Description = "Quantization recipe (this build: none)", DefaultValueFactory = _ => "none" };
-        var calibration = new Option<string[]>("--calibration") { Description = "Calibration data file; repeat per file", Arity = ArgumentArity.ZeroOrMore };
+        var quantize = new Option<string>("--quantize")
+        {
+            Description = $"none, a preset ({string.Join(", ", QuantizationRecipe.PresetNames)}) or a recipe .json file",
+            DefaultValueFactory = _ => "none",
+        };
+        var calibration = new Option<string[]>("--calibration") { Description = "Calibration data: .npy file, folder of .npy or images, or NAME=PATH; repeat", Arity = ArgumentArity.ZeroOrMore };
+        var images = new Option<string?>("--image-preprocessing") { Description = "How calibration images become inputs, e.g. size=224x224,mean=0.5,std=0.5,layout=nchw" };
+        var threshold = new Option<string?>("--fidelity-threshold") { Description = "Fail (LRT2021) when the quantized model is below this, e.g. cosine>=0.995" };
         var externalData = new Option<string[]>("--external-data") { Description = "A file the model's weights live in; repeat per file", Arity = ArgumentArity.ZeroOrMore };
         var describe = new Option<bool>("--describe") { Description = "Fast step for IDE design-time builds: write only the manifest's signatures, no plan and no model" };
         var inputShapes = new Option<string?>("--input-shapes") { Description = "ONNX models: fixed shapes for dynamic inputs, name:1x3x224x224[,name2:…]" };
         var cmd = new Command("compile", "Compile a model for the build: .tflite + manifest with a plan per accelerator")
         {
-            model, output, name, source, accelerators, quantize, calibration, externalData, describe, inputShapes,
+            model, output, name, source, accelerators, quantize, calibration, externalData, describe, inputShapes, images, threshold,
         };
         cmd.SetAction(parse => Execute(new Request(
             parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(name), parse.GetValue(source),
             parse.GetValue(accelerators)!, parse.GetValue(quantize)!, parse.GetValue(calibration) ?? [],
-            parse.GetValue(externalData) ?? [], parse.GetValue(describe), parse.GetValue(inputShapes))));
+            parse.GetValue(externalData) ?? [], parse.GetValue(describe), parse.GetValue(inputShapes))
+        {
+            ImagePreprocessing = parse.GetValue(images),
+            FidelityThreshold = parse.GetValue(threshold),
+        }));
         return cmd;
     }
 
     internal sealed record Request(string Model, string OutputDir, string? Name, string? Source, string Accelerators, string Quantize,
-        string[] Calibration, string[] ExternalData, bool Describe, string? InputShapes = null);
-
-    /// <summary>Recipes this build knows. The quantization work adds more; until then anything else is LRT0005.</summary>
-    private static readonly string[] KnownRecipes = ["none"];
+        string[] Calibration, string[] ExternalData, bool Describe, string? InputShapes = null)
+    {
+        public string? ImagePreprocessing { get; init; }
+        public string? FidelityThreshold { get; init; }
+        public bool Quantizes => !string.Equals(Quantize.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+    }
 
     internal static int Execute(Request r)
     {
@@ -63,10 +76,21 @@ internal static class CompileCommand
             }
             if (accelerators.Count == 0 && diag.Errors == 0)
                 diag.Error(modelPath, Codes.BadAccelerator, "Accelerators is empty; list at least one of npu, gpu, cpu");
-            if (!KnownRecipes.Contains(r.Quantize.Trim(), StringComparer.OrdinalIgnoreCase))
-                diag.Error(modelPath, Codes.UnknownRecipe, $"quantization recipe '{r.Quantize}' is not available in this build (recipes: {string.Join(", ", KnownRecipes)})");
-            foreach (string c in r.Calibration.Where(c => !File.Exists(c)))
-                diag.Error(modelPath, Codes.CalibrationNotFound, $"calibration file not found: {Path.GetFullPath(c)}");
+            QuantizationRecipe? recipe = null;
+            FidelityThreshold? gate = null;
+            if (r.Quantizes)
+            {
+                try { recipe = QuantizationRecipe.Load(r.Quantize.Trim()); }
+                catch (LiteRtQuantizationException e) { diag.Error(modelPath, Codes.UnknownRecipe, e.Reason); }
+            }
+            if (r.FidelityThreshold is { Length: > 0 } t)
+            {
+                try { gate = LiteRt.Quantization.FidelityThreshold.Parse(t); }
+                catch (LiteRtQuantizationException e) { diag.Error(modelPath, e.Code, e.Reason); }
+                if (!r.Quantizes) diag.Warning(modelPath, QuantizationCodes.InvalidThreshold, $"FidelityThreshold=\"{t}\" has no effect without Quantize");
+            }
+            foreach (string c in r.Calibration.Select(CalibrationPath).Where(c => !File.Exists(c) && !Directory.Exists(c)))
+                diag.Error(modelPath, Codes.CalibrationNotFound, $"calibration data not found: {Path.GetFullPath(c)}");
             foreach (string x in r.ExternalData.Where(x => !File.Exists(x)))
                 diag.Error(modelPath, Codes.ExternalDataNotFound, $"external data file not found: {Path.GetFullPath(x)}");
             string name = r.Name ?? Identifiers.Pascal(Path.GetFileNameWithoutExtension(modelPath), "Model");
@@ -103,6 +127,14 @@ internal static class CompileCommand
 
             using var loaded = converted is null ? TfLiteModel.Open(modelPath) : null;
             var graph = loaded?.Graph ?? TfLiteModel.Read(converted!, modelPath);
+            if (recipe is not null && !r.Describe)
+            {
+                // Quantize (LiteRt.Quantization), gate on fidelity, then plan the quantized model as the runtime will load it.
+                var q = CompileQuantization.Run(graph, recipe, r, gate, Path.Combine(r.OutputDir, name + ".quant"), modelPath, shown, diag);
+                if (q is null) return ExitCodes.ModelError;
+                converted = q;
+                graph = TfLiteModel.Read(converted, modelPath);
+            }
             long modelLength = loaded?.FileLength ?? converted!.Length;
             if (r.Describe)
             {
@@ -158,6 +190,13 @@ internal static class CompileCommand
             diag.Error(modelPath, Codes.Internal, $"internal error in litert compile: {e.GetType().Name}: {e.Message}");
             return ExitCodes.ModelError;
         }
+    }
+
+    /// <summary>A calibration entry's path (entries may be NAME=PATH).</summary>
+    private static string CalibrationPath(string entry)
+    {
+        int eq = entry.IndexOf('=');
+        return eq > 0 && !File.Exists(entry) && !Directory.Exists(entry) ? entry[(eq + 1)..] : entry;
     }
 
     private static string Summary(ModelPlan plan)

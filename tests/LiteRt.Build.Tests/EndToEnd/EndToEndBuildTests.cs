@@ -125,6 +125,43 @@ public sealed class EndToEndBuildTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Quantize_and_FidelityThreshold_quantize_in_the_build_and_gate_it()
+    {
+        using var p = new FixtureProject("quantize");
+        TestModels.Write(TestModels.Edges(), p.Path_("Models/edges.tflite"));
+        p.ModelItems.Add("<LiteRtModel Include=\"Models/edges.tflite\" Quantize=\"dynamic_int8\" FidelityThreshold=\"cosine>=0.99\" />");
+        p.WriteProject();
+        p.WriteProgram("""
+            using var edges = Fixture.Edges.Create();
+            var inputs = edges.CreateInputs();
+            var image = inputs.Image.Span;
+            for (int i = 0; i < image.Length; i++) image[i] = i % 8 < 4 ? 0f : 1f;
+            float sum = 0;
+            foreach (float e in edges.Run(inputs).Edges.Span) sum += e;
+            Console.WriteLine($"edges-sum: {sum}");
+            """);
+        var b1 = Build(p, "dynamic_int8 within the threshold");
+        Assert.True(b1.Exit == 0, b1.Console);
+        Assert.Contains("litert: quantized Models/edges.tflite with dynamic_int8", b1.Console);
+        Assert.True(File.Exists(Path.Combine(p.ObjLitert, "Edges.quant.json")));
+        var run = p.Run();
+        output.WriteLine(run.Output);
+        Assert.Equal(0, run.Exit);
+        float sum = float.Parse(Regex.Match(run.Output, @"edges-sum: (\S+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        float expected = ExpectedEdgesSum();
+        Assert.True(Math.Abs(sum - expected) <= 0.02 * Math.Max(1, Math.Abs(expected)), $"quantized {sum} vs float {expected}");
+
+        // Editing the threshold reruns the compile; one no model can meet fails the build naming the file.
+        p.ModelItems[0] = "<LiteRtModel Include=\"Models/edges.tflite\" Quantize=\"dynamic_int8\" FidelityThreshold=\"mse&lt;0\" />";
+        p.WriteProject();
+        var b2 = Build(p, "impossible threshold");
+        Assert.NotEqual(0, b2.Exit);
+        var line = b2.Console.Split('\n').First(l => l.Contains("error LRT2021", StringComparison.Ordinal));
+        Assert.Contains("edges.tflite", line);
+        Assert.Contains("below the fidelity threshold", line);
+    }
+
+    [Fact]
     public void A_corrupt_model_fails_the_build_with_an_LRT_error_naming_the_file()
     {
         using var p = new FixtureProject("corrupt");
