@@ -136,7 +136,7 @@ public sealed class LiteRtPrepareModels : Task
         result.SetMetadata("CalibrationImages", imagePreprocessing);
         // A calibration folder is passed as a folder; its files are what the compile depends on.
         var dependencies = calibration.Select(c => c.IndexOf('=') is int at && at > 0 && !File.Exists(c) ? c.Substring(at + 1) : c)
-            .SelectMany(c => Directory.Exists(c) ? Directory.GetFiles(c).OrderBy(f => f, StringComparer.Ordinal) : new[] { c })
+            .SelectMany(c => Directory.Exists(c) ? (IEnumerable<string>)Directory.GetFiles(c).OrderBy(f => f, StringComparer.Ordinal) : new[] { c })
             .Concat(externalData).ToList();
         if (quantize.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) dependencies.Add(quantize);
         result.SetMetadata("Dependencies", string.Join(";", dependencies));
