@@ -96,29 +96,29 @@ public sealed class CompileCommandTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Quantize_writes_the_quantized_model_and_its_report_and_a_fidelity_gate_stops_the_compile()
     {
-        string model = TestModels.Write(TestModels.Edges(), Path.Combine(_dir, "edges.tflite"));
-        var (exit, stdout, _) = Compile(model, "--name", "Edges", "--quantize", "dynamic_int8", "--fidelity-threshold", "cosine>=0.99");
+        string model = TestModels.Write(TestModels.Dense(), Path.Combine(_dir, "dense.tflite"));
+        var (exit, stdout, _) = Compile(model, "--name", "Dense", "--quantize", "dynamic_int8", "--fidelity-threshold", "cosine>=0.99");
         Assert.Equal(0, exit);
         Assert.Contains("litert: quantized", stdout);
-        string tflite = Path.Combine(_dir, "out", "Edges.tflite");
+        string tflite = Path.Combine(_dir, "out", "Dense.tflite");
         using (var compiled = LiteRt.Graph.TfLite.TfLiteModel.Open(tflite))
             Assert.Contains(compiled.Graph.Subgraphs[0].Tensors, t => t.Type == TensorType.Int8 && t.IsConstant);
-        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "Edges.quant.json"))))
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "Dense.quant.json"))))
             Assert.Equal("dynamic_int8", report.RootElement.GetProperty("recipe").GetString());
-        Assert.True(File.Exists(Path.Combine(_dir, "out", "Edges.quant.html")));
+        Assert.True(File.Exists(Path.Combine(_dir, "out", "Dense.quant.html")));
 
         // A threshold no model can meet (mse is never negative): LRT2021 naming the file, and nothing written.
         Directory.Delete(Path.Combine(_dir, "out"), recursive: true);
-        var (e2, _, err2) = Compile(model, "--name", "Edges", "--quantize", "dynamic_int8", "--fidelity-threshold", "mse<0");
+        var (e2, _, err2) = Compile(model, "--name", "Dense", "--quantize", "dynamic_int8", "--fidelity-threshold", "mse<0");
         Assert.Equal(1, e2);
         var d = SingleDiagnostic(err2, "LRT2021");
         Assert.Equal(model, d.File);
         Assert.Contains("below the fidelity threshold", d.Message);
         Assert.False(File.Exists(tflite));
-        Assert.False(File.Exists(Path.Combine(_dir, "out", "Edges.litert.json")));
+        Assert.False(File.Exists(Path.Combine(_dir, "out", "Dense.litert.json")));
 
         // A static scheme without calibration data falls back with a warning; an unknown recipe is LRT0005.
-        var (e3, _, err3) = Compile(model, "--name", "Edges", "--quantize", "static_int8");
+        var (e3, _, err3) = Compile(model, "--name", "Dense", "--quantize", "static_int8");
         Assert.Equal(0, e3);
         Assert.False(SingleDiagnostic(err3, "LRT2001").IsError);
         var (e4, _, err4) = Compile(model, "--quantize", "int3_magic");

@@ -71,6 +71,34 @@ internal static class TestModels
         return g;
     }
 
+    /// <summary>
+    /// <c>y = relu(x · Wᵀ + b)</c>, float32 x [1, 64] → y [1, 32], seeded weights: large enough (2048 weights) for the
+    /// quantization presets to act on.
+    /// </summary>
+    public static ModelGraph Dense()
+    {
+        var rng = new Random(7);
+        float[] w = Enumerable.Range(0, 32 * 64).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.2f).ToArray();
+        float[] b = Enumerable.Range(0, 32).Select(_ => (float)(rng.NextDouble() * 0.1)).ToArray();
+        var g = new ModelGraph { Description = "dense" };
+        var sg = new Subgraph { Name = "main" };
+        g.Subgraphs.Add(sg);
+        int x = sg.AddTensor(new Tensor("x", TensorType.Float32, [1, 64]));
+        int wt = sg.AddTensor(new Tensor("weights", TensorType.Float32, [32, 64]) { Buffer = g.AddBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(w.AsSpan()).ToArray()) });
+        int bt = sg.AddTensor(new Tensor("bias", TensorType.Float32, [32]) { Buffer = g.AddBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()).ToArray()) });
+        int y = sg.AddTensor(new Tensor("y", TensorType.Float32, [1, 32]));
+        var fc = OptionsTable.Create(BuiltinOptionsType.FullyConnectedOptions);
+        fc.Set("fused_activation_function", ActivationFunctionType.Relu);
+        sg.Operations.Add(new Operation(BuiltinOperator.FullyConnected, [x, wt, bt], [y], fc));
+        sg.Inputs.Add(x);
+        sg.Outputs.Add(y);
+        var sig = new Signature(Signature.DefaultKey, 0);
+        sig.Inputs.Add(new SignatureTensor("x", x));
+        sig.Outputs.Add(new SignatureTensor("y", y));
+        g.Signatures.Add(sig);
+        return g;
+    }
+
     public static string Write(ModelGraph graph, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

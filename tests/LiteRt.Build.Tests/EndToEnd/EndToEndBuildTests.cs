@@ -128,36 +128,46 @@ public sealed class EndToEndBuildTests(ITestOutputHelper output)
     public void Quantize_and_FidelityThreshold_quantize_in_the_build_and_gate_it()
     {
         using var p = new FixtureProject("quantize");
-        TestModels.Write(TestModels.Edges(), p.Path_("Models/edges.tflite"));
-        p.ModelItems.Add("<LiteRtModel Include=\"Models/edges.tflite\" Quantize=\"dynamic_int8\" FidelityThreshold=\"cosine>=0.99\" />");
+        TestModels.Write(TestModels.Dense(), p.Path_("Models/dense.tflite"));
+        p.ModelItems.Add("<LiteRtModel Include=\"Models/dense.tflite\" Quantize=\"dynamic_int8\" FidelityThreshold=\"cosine>=0.99\" />");
         p.WriteProject();
         p.WriteProgram("""
-            using var edges = Fixture.Edges.Create();
-            var inputs = edges.CreateInputs();
-            var image = inputs.Image.Span;
-            for (int i = 0; i < image.Length; i++) image[i] = i % 8 < 4 ? 0f : 1f;
-            float sum = 0;
-            foreach (float e in edges.Run(inputs).Edges.Span) sum += e;
-            Console.WriteLine($"edges-sum: {sum}");
+            using var dense = Fixture.Dense.Create();
+            var x = new float[64];
+            for (int i = 0; i < x.Length; i++) x[i] = MathF.Sin(i);
+            var y = dense.Run(x).Y.Span;
+            Console.WriteLine("y: " + string.Join(" ", y.ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
             """);
         var b1 = Build(p, "dynamic_int8 within the threshold");
         Assert.True(b1.Exit == 0, b1.Console);
-        Assert.Contains("litert: quantized Models/edges.tflite with dynamic_int8", b1.Console);
-        Assert.True(File.Exists(Path.Combine(p.ObjLitert, "Edges.quant.json")));
+        Assert.Contains("litert: quantized Models/dense.tflite with dynamic_int8", b1.Console);
+        Assert.True(File.Exists(Path.Combine(p.ObjLitert, "Dense.quant.json")));
         var run = p.Run();
         output.WriteLine(run.Output);
         Assert.Equal(0, run.Exit);
-        float sum = float.Parse(Regex.Match(run.Output, @"edges-sum: (\S+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        float expected = ExpectedEdgesSum();
-        Assert.True(Math.Abs(sum - expected) <= 0.02 * Math.Max(1, Math.Abs(expected)), $"quantized {sum} vs float {expected}");
+        double[] got = Regex.Match(run.Output, @"y: (.*)").Groups[1].Value.Trim().Split(' ')
+            .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        // Against the float model run in process: int8 weights keep the result within a few percent.
+        using (var model = LiteRt.Runtime.CompiledModel.FromGraph(TestModels.Dense()))
+        {
+            var sig = model.DefaultSignature;
+            var xs = sig.Input("x").AsSpan<float>();
+            for (int i = 0; i < xs.Length; i++) xs[i] = MathF.Sin(i);
+            sig.Run();
+            var expected = sig.Output("y").AsSpan<float>().ToArray();
+            Assert.Equal(expected.Length, got.Length);
+            double scale = expected.Max(v => Math.Abs(v));
+            for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(got[i] - expected[i]) <= 0.03 * scale, $"y[{i}]: {got[i]} vs float {expected[i]}");
+        }
 
         // Editing the threshold reruns the compile; one no model can meet fails the build naming the file.
-        p.ModelItems[0] = "<LiteRtModel Include=\"Models/edges.tflite\" Quantize=\"dynamic_int8\" FidelityThreshold=\"mse&lt;0\" />";
+        p.ModelItems[0] = "<LiteRtModel Include=\"Models/dense.tflite\" Quantize=\"dynamic_int8\" FidelityThreshold=\"mse&lt;0\" />";
         p.WriteProject();
         var b2 = Build(p, "impossible threshold");
         Assert.NotEqual(0, b2.Exit);
         var line = b2.Console.Split('\n').First(l => l.Contains("error LRT2021", StringComparison.Ordinal));
-        Assert.Contains("edges.tflite", line);
+        Assert.Contains("dense.tflite", line);
         Assert.Contains("below the fidelity threshold", line);
     }
 
