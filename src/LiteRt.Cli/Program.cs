@@ -15,6 +15,7 @@ public static class Program
             OpsCommand.Create(),
             CompileCommand.Create(),
             ConvertCommand.Create(),
+            GenerateCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

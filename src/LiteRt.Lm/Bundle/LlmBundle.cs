@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using LiteRt.Format;
 using LiteRt.Format.TfLite;
+using LiteRt.Graph;
 using LiteRt.Graph.TfLite;
 using LiteRt.Lm.Tokenization;
 using LiteRt.Runtime;
@@ -197,7 +198,10 @@ public sealed partial class LlmBundle : IDisposable
     /// Prepares the decoder model straight from the mapped file (no copy; weights stay in the mapping). The model is
     /// valid while this bundle is open: dispose the model first.
     /// </summary>
-    public CompiledModel LoadModel(RuntimeOptions? options = null)
+    public CompiledModel LoadModel(RuntimeOptions? options = null) => CompiledModel.FromGraph(ReadModelGraph(), options);
+
+    /// <summary>The decoder section as IR, read in place (constant data refers to the mapping; valid while the bundle is open).</summary>
+    public ModelGraph ReadModelGraph()
     {
         var s = DecoderSection;
         string source = $"{Path} (section {s.Index}, TFLiteModel)";
@@ -206,7 +210,7 @@ public sealed partial class LlmBundle : IDisposable
         {
             var flatBuffer = _file.Slice(begin, (int)Math.Min(length, int.MaxValue));
             var model = TflModelReader.Read(flatBuffer, length, (offset, count) => _file.Slice(begin + offset, count));
-            return CompiledModel.FromGraph(TfLiteImporter.Import(model, source), options);
+            return TfLiteImporter.Import(model, source);
         }
         catch (LiteRtFormatException e)
         {
