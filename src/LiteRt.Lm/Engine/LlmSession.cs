@@ -42,7 +42,7 @@ public sealed class LlmSession : IDisposable
             var tokenizer = bundle.CreateTokenizer();
             var settings = LlmSessionSettings.FromMetadata(bundle.Metadata, tokenizer);
             var backend = new CompiledModelBackend(bundle.LoadModel(options), ownsModel: true, owner: bundle);
-            return new LlmSession(backend, tokenizer, settings) { ChatTemplateAvailable = tokenizer.ChatTemplateSource is not null };
+            return new LlmSession(backend, tokenizer, settings);
         }
         catch
         {
@@ -56,7 +56,7 @@ public sealed class LlmSession : IDisposable
     public LlmSessionSettings Settings { get; }
 
     /// <summary>Whether <see cref="EncodeChat"/> can work (the tokenizer has a chat template).</summary>
-    public bool ChatTemplateAvailable { get; private init; } = true;
+    public bool ChatTemplateAvailable => Tokenizer.ChatTemplates.ContainsKey("default");
 
     /// <summary>The result of the last generation (also after streaming, or the partial one after an error).</summary>
     public GenerationResult? LastResult { get; private set; }

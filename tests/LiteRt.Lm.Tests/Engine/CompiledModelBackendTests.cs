@@ -70,6 +70,24 @@ public sealed class CompiledModelBackendTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DecodeAndSampleAllocateNothing()
+    {
+        var m = new TinyDecoderModel(vocab: 40, context: 16);
+        using var backend = new CompiledModelBackend(CompiledModel.FromGraph(m.Build([4])));
+        var logits = new float[40];
+        var sampler = new Generation.Sampler(40, new Generation.SamplingOptions { DoSample = true, Temperature = 0.8f, TopK = 10, TopP = 0.9f, Seed = 1 });
+        int[] history = [1, 2, 3, 4];
+        backend.Prefill(history, 0, logits);
+        // Step at the same position (a rewind of one row) so the loop never runs out of context.
+        long bytes = TestSupport.Allocations.SteadyState(() =>
+        {
+            int next = sampler.Sample(logits, history);
+            backend.Decode(next, 4, logits);
+        }, callsPerRound: 20);
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
     public void ModelsOutsideTheContractAreRefusedByName()
     {
         var m = new TinyDecoderModel(vocab: 10, context: 8);
