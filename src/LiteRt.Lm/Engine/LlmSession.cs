@@ -141,14 +141,14 @@ public sealed class LlmSession : IDisposable
             if (options.OnContextOverflow != ContextOverflow.SlidingWindow)
                 throw new ContextOverflowException($"the prompt has {prompt.Length} tokens; the model's context holds {Backend.MaxContext}", Backend.MaxContext, null);
             run.WindowShifts++;
-            PrefillFrom(Window(prompt, options), 0);
+            PrefillFrom(Window(prompt, options), 0, cancellation);
         }
         else
         {
             // Reuse the rows of the previous generation that hold the same tokens; at least one token is fed for logits.
             int reuse = Math.Min(CollectionsMarshal.AsSpan(_cached).CommonPrefixLength(prompt), prompt.Length - 1);
             run.ReusedPromptTokens = reuse;
-            PrefillFrom(prompt, reuse);
+            PrefillFrom(prompt, reuse, cancellation);
         }
         run.PrefillTime = clock.Elapsed;
         return run;
@@ -162,13 +162,14 @@ public sealed class LlmSession : IDisposable
     }
 
     /// <summary>Feeds <paramref name="ids"/> from <paramref name="from"/> on (rows before it are already cached).</summary>
-    private void PrefillFrom(IReadOnlyList<int> ids, int from)
+    private void PrefillFrom(IReadOnlyList<int> ids, int from, CancellationToken cancellation = default)
     {
         if (from < _cached.Count) _cached.RemoveRange(from, _cached.Count - from);
         int chunk = Backend.PrefillLengths[^1];
         var all = ids is int[] array ? array : ids.ToArray();
         for (int at = from; at < all.Length; at += chunk)
         {
+            cancellation.ThrowIfCancellationRequested();   // between chunks: a long prompt can be abandoned
             var part = all.AsSpan(at, Math.Min(chunk, all.Length - at));
             Backend.Prefill(part, at, _logits);
             _cached.AddRange(part);

@@ -49,6 +49,26 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void StreamsOptionsAndNotes()
+    {
+        using var fx = new BundleFixture(generationConfig: null);
+        var output = new MemoryStream();
+        LlmBundleWriteResult written;
+        using (var model = new MemoryStream(File.ReadAllBytes(fx.ModelPath)))
+            written = LlmBundle.Write(output, model, fx.Checkpoint, new LlmBundleWriteOptions { MaxNumTokens = 1234, SystemMetadata = [new BundleItem("Authors", "tests"), new BundleItem("n", 7)] });
+        Assert.Contains(written.Notes, n => n.Contains("no generation_config.json"));
+        Assert.Equal([2], Assert.Single(written.Metadata.StopTokens).Ids!);     // from tokenizer_config.json's eos_token
+        File.WriteAllBytes(fx.Path_("s.litertlm"), output.ToArray());
+        using var bundle = LlmBundle.Open(fx.Path_("s.litertlm"));
+        Assert.Equal(1234, bundle.Metadata!.MaxNumTokens);
+        Assert.Equal(["producer=LiteRt.Build", "Authors=tests", "n=7"], bundle.SystemMetadata.Select(i => i.ToString()));
+        Assert.True(LlmBundle.HasMagic(fx.Path_("s.litertlm")));
+        Assert.False(LlmBundle.HasMagic(fx.ModelPath));
+        Assert.Throws<FileNotFoundException>(() => LlmBundle.Write(fx.Path_("x.litertlm"), fx.ModelPath, fx.Root));   // no tokenizer.json there
+        Assert.False(File.Exists(fx.Path_("x.litertlm")) || File.Exists(fx.Path_("x.litertlm.tmp")));
+    }
+
+    [Fact]
     public void TheBundlesTokenizerIsTheCheckpoints()
     {
         using var fx = new BundleFixture();

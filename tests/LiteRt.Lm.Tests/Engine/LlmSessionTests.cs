@@ -151,6 +151,25 @@ public sealed class LlmSessionTests
     }
 
     [Fact]
+    public async Task CancellationStopsTheGeneration()
+    {
+        var (session, _) = Create();
+        using var cts = new CancellationTokenSource();
+        var pieces = new List<string>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (string piece in session.GenerateStreamingAsync("l", cancellation: cts.Token))
+            {
+                pieces.Add(piece);
+                if (pieces.Count == 3) cts.Cancel();
+            }
+        });
+        Assert.Equal(["m", "l", "m"], pieces);
+        Assert.ThrowsAny<OperationCanceledException>(() => session.Generate("a", cancellation: cts.Token));
+        Assert.Equal("bcde", session.Generate("a").Text);       // the session is usable afterwards
+    }
+
+    [Fact]
     public void SamplingWithASeedIsReproducible()
     {
         var (session, _) = Create();
