@@ -55,8 +55,8 @@ public sealed class LlmSession : IDisposable
     public Tokenizer Tokenizer { get; }
     public LlmSessionSettings Settings { get; }
 
-    /// <summary>Whether <see cref="EncodeChat"/> can work (the tokenizer has a chat template).</summary>
-    public bool ChatTemplateAvailable => Tokenizer.ChatTemplates.ContainsKey("default");
+    /// <summary>Whether <see cref="EncodeChat"/> can work: a Jinja chat template, or the metadata's prefix/suffix templates.</summary>
+    public bool ChatTemplateAvailable => Tokenizer.ChatTemplates.ContainsKey("default") || Settings.PromptTemplates is not null;
 
     /// <summary>The result of the last generation (also after streaming, or the partial one after an error).</summary>
     public GenerationResult? LastResult { get; private set; }
@@ -67,9 +67,30 @@ public sealed class LlmSession : IDisposable
     /// <summary>The chat template applied with a generation prompt; the start token(s) unless the template wrote them.</summary>
     public int[] EncodeChat(IReadOnlyList<ChatMessage> messages)
     {
-        int[] ids = Tokenizer.Encode(Tokenizer.ApplyChatTemplate(messages, addGenerationPrompt: true), addSpecialTokens: false);
+        string text = Tokenizer.ChatTemplates.ContainsKey("default") || Settings.PromptTemplates is not { } affixes
+            ? Tokenizer.ApplyChatTemplate(messages, addGenerationPrompt: true)
+            : FormatWithAffixes(messages, affixes);
+        int[] ids = Tokenizer.Encode(text, addSpecialTokens: false);
         var start = Settings.StartTokenIds;
         return start.Count == 0 || ids.AsSpan().StartsWith(start.ToArray()) ? ids : [.. start, .. ids];
+    }
+
+    /// <summary>LiteRT-LM's session formatting: each message as its role's prefix + content + suffix, then the model prefix.</summary>
+    private static string FormatWithAffixes(IReadOnlyList<ChatMessage> messages, PromptTemplates t)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var m in messages)
+        {
+            var a = m.Role switch
+            {
+                "user" => t.User,
+                "assistant" or "model" => t.Model,
+                "system" => t.System,
+                _ => throw new NotSupportedException($"role '{m.Role}' has no prompt template (user, model/assistant, system)"),
+            };
+            sb.Append(a?.Prefix).Append(m.Content).Append(a?.Suffix);
+        }
+        return sb.Append(t.Model?.Prefix).ToString();
     }
 
     public GenerationResult Generate(string prompt, GenerationOptions? options = null, CancellationToken cancellation = default) =>

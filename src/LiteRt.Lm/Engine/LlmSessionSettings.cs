@@ -18,6 +18,9 @@ public sealed record LlmSessionSettings
     /// <summary>Token ids never sampled.</summary>
     public IReadOnlyList<int> SuppressTokens { get; init; } = [];
 
+    /// <summary>Prefix/suffix chat formatting, used when the tokenizer has no Jinja chat template (older LiteRT-LM bundles).</summary>
+    public PromptTemplates? PromptTemplates { get; init; }
+
     /// <summary>
     /// Reads <see cref="LlmMetadata"/>: token strings are tokenized (special tokens recognised, none added). Without
     /// sampler parameters the default is greedy, as transformers does without do_sample.
@@ -33,6 +36,7 @@ public sealed record LlmSessionSettings
             StopTokenSequences = metadata.StopTokens.Select(Ids).Where(ids => ids.Length > 0).Select(ids => (IReadOnlyList<int>)ids).ToArray(),
             DefaultSampling = Sampling(metadata.SamplerParams),
             SuppressTokens = metadata.SuppressTokens,
+            PromptTemplates = metadata.PromptTemplates,
         };
     }
 

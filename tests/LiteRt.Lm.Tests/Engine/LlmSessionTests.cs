@@ -190,4 +190,22 @@ public sealed class LlmSessionTests
         var r = session.GenerateChat([new TemplateMessage("user", "hi")]);
         Assert.Equal("abcde", r.Text);                      // '>' → a → b …
     }
+
+    [Fact]
+    public void PrefixSuffixTemplatesWhenThereIsNoJinjaTemplate()
+    {
+        var metadata = new LlmMetadata
+        {
+            StartToken = LlmToken.FromIds(Bos),
+            StopTokens = [LlmToken.FromIds(Eos)],
+            PromptTemplates = new PromptTemplates { User = new PromptAffixes("U:", "|"), Model = new PromptAffixes("M>", "|"), System = new PromptAffixes("S:", "|") },
+        };
+        var tokenizer = LiteRt.Lm.Tokenization.Tokenizer.FromJson(TinyTokenizer.Json());   // no tokenizer_config: no Jinja template
+        var settings = LlmSessionSettings.FromMetadata(metadata, tokenizer);
+        using var session = new LlmSession(new ScriptedBackend(64, [4], Script()), tokenizer, settings);
+        Assert.True(session.ChatTemplateAvailable);
+        int[] ids = session.EncodeChat([new TemplateMessage("system", "s"), new TemplateMessage("user", "hi"), new TemplateMessage("assistant", "ok"), new TemplateMessage("user", "x")]);
+        Assert.Equal("<s>S:s|U:hi|M>ok|U:x|M>", tokenizer.Decode(ids));
+        Assert.Equal("abcde", session.GenerateChat([new TemplateMessage("user", "x")]).Text);   // "…M>": '>' → a → b …
+    }
 }
