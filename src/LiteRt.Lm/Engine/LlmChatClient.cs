@@ -10,13 +10,15 @@ namespace LiteRt.Lm.Engine;
 /// <see cref="IChatClient"/> (Microsoft.Extensions.AI) over an <see cref="LlmSession"/>: the messages go through the
 /// model's chat template, <see cref="ChatOptions"/> override the bundle's sampling defaults, and streaming hands out
 /// text as it is generated. Text content only: tools, images and penalties are refused with
-/// <see cref="NotSupportedException"/> rather than ignored. One request at a time (the session is not thread-safe).
+/// <see cref="NotSupportedException"/> rather than ignored. Concurrent requests (e.g. a client registered as a
+/// singleton) are served one after the other: the session runs one generation at a time.
 /// </summary>
 public sealed class LlmChatClient : IChatClient
 {
     private readonly LlmSession _session;
     private readonly bool _ownsSession;
     private readonly ChatClientMetadata _metadata;
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public LlmChatClient(LlmSession session, string? modelId = null, bool ownsSession = false)
     {
@@ -29,8 +31,17 @@ public sealed class LlmChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (prompt, generation) = Map(messages, options);
-        await Task.Yield();
-        var result = _session.GenerateChat(prompt, generation, cancellationToken);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        GenerationResult result;
+        try
+        {
+            await Task.Yield();
+            result = _session.GenerateChat(prompt, generation, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
         return new ChatResponse(new AiChatMessage(ChatRole.Assistant, result.Text))
         {
             FinishReason = Finish(result.FinishReason),
@@ -44,9 +55,18 @@ public sealed class LlmChatClient : IChatClient
     {
         var (prompt, generation) = Map(messages, options);
         string responseId = Guid.NewGuid().ToString("N");
-        await foreach (string piece in _session.GenerateChatStreamingAsync(prompt, generation, cancellationToken))
-            yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ResponseId = responseId, MessageId = responseId, ModelId = _metadata.DefaultModelId };
-        var result = _session.LastResult!;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        GenerationResult result;
+        try
+        {
+            await foreach (string piece in _session.GenerateChatStreamingAsync(prompt, generation, cancellationToken))
+                yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ResponseId = responseId, MessageId = responseId, ModelId = _metadata.DefaultModelId };
+            result = _session.LastResult!;
+        }
+        finally
+        {
+            _gate.Release();   // also when the caller stops enumerating early
+        }
         yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(Usage(result))])
         {
             ResponseId = responseId,
@@ -68,6 +88,7 @@ public sealed class LlmChatClient : IChatClient
     public void Dispose()
     {
         if (_ownsSession) _session.Dispose();
+        _gate.Dispose();
     }
 
     private (List<TemplateMessage>, GenerationOptions) Map(IEnumerable<AiChatMessage> messages, ChatOptions? options)

@@ -49,4 +49,16 @@ public sealed class ChatClientTests
         Assert.Same(session, client.GetService<LlmSession>());
         Assert.Equal("LiteRt.Lm", client.GetService<ChatClientMetadata>()!.ProviderName);
     }
+
+    [Fact]
+    public async Task ConcurrentRequestsAreServedOneAfterTheOther()
+    {
+        using var session = Session();
+        IChatClient client = session.AsChatClient();
+        var requests = Enumerable.Range(0, 6).Select(i => i % 2 == 0
+            ? client.GetResponseAsync([new(ChatRole.User, "hi")])
+            : Task.Run(async () => (await client.GetStreamingResponseAsync([new(ChatRole.User, "hi")]).ToListAsync()).ToChatResponse()));
+        var responses = await Task.WhenAll(requests);
+        Assert.All(responses, r => Assert.Equal("abc", r.Text));
+    }
 }
