@@ -16,6 +16,7 @@ internal sealed class GenerationRun
     private readonly LlmSession _session;
     private readonly GenerationOptions _options;
     private readonly Sampler _sampler;
+    private readonly int[] _suppress;
     private readonly StopHoldback _stops;
     private readonly TokenStreamDecoder _decoder;
     private readonly TextStopMatcher? _textStops;
@@ -34,6 +35,7 @@ internal sealed class GenerationRun
         _history = new List<int>(prompt.Length + Math.Min(options.MaxNewTokens ?? 256, 1 << 16));
         _history.AddRange(prompt);
         _sampler = new Sampler(session.Backend.VocabSize, options.Sampling ?? session.Settings.DefaultSampling);
+        _suppress = [.. session.Settings.SuppressTokens];
         _stops = new StopHoldback([.. session.Settings.StopTokenSequences, .. options.StopTokenSequences]);
         _decoder = session.Tokenizer.CreateStreamDecoder(options.SkipSpecialTokens);
         _textStops = options.StopStrings.Count > 0 ? new TextStopMatcher(options.StopStrings) : null;
@@ -55,7 +57,7 @@ internal sealed class GenerationRun
         _decodeClock.Start();
         try
         {
-            foreach (int id in _session.Settings.SuppressTokens)
+            foreach (int id in _suppress)
                 if ((uint)id < (uint)logits.Length) logits[id] = float.NegativeInfinity;
             int token = _sampler.Sample(logits, CollectionsMarshal.AsSpan(_history));
             _history.Add(token);

@@ -228,7 +228,7 @@ public sealed class LlmSession : IDisposable
     /// <summary>The start tokens (when <paramref name="ids"/> begins with them) and the most recent ids, <see cref="GenerationOptions.SlidingWindowKeep"/> in all.</summary>
     private int[] Window(IReadOnlyList<int> ids, GenerationOptions options)
     {
-        int keep = Math.Clamp(options.SlidingWindowKeep ?? Backend.MaxContext / 2, 1, Backend.MaxContext - 1);
+        int keep = Math.Clamp(options.SlidingWindowKeep ?? Backend.MaxContext / 2, 1, Math.Max(1, Backend.MaxContext - 1));
         var start = Settings.StartTokenIds;
         bool startsWithStart = start.Count > 0 && start.Count < keep && ids.Count >= start.Count && start.Select((t, i) => ids[i] == t).All(x => x);
         int head = startsWithStart ? start.Count : 0;
