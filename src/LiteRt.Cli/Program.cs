@@ -16,6 +16,7 @@ public static class Program
             CompileCommand.Create(),
             ConvertCommand.Create(),
             GenerateCommand.Create(),
+            BundleCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

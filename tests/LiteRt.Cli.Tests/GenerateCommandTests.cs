@@ -73,6 +73,24 @@ public sealed class GenerateCommandTests(Xunit.Abstractions.ITestOutputHelper lo
     }
 
     [Fact]
+    public void BundleCommandWritesWhatGenerateReads()
+    {
+        Init();
+        string hf = Path.Combine(_root, "hf");
+        string path = Path.Combine(_root, "cli.litertlm");
+        var (exit, output, error) = CliRunner.Run("bundle", _tflite, "--checkpoint", hf, "-o", path, "--max-tokens", "16");
+        Assert.True(exit == 0, error);
+        Assert.Contains("start token [1]", output);
+        Assert.Contains("max tokens 16", output);
+        using (var b = LlmBundle.Open(path)) Assert.Equal(16, b.Metadata!.MaxNumTokens);
+        (exit, _, error) = CliRunner.Run("generate", path, "--prompt", "ab", "--max-tokens", "3");
+        Assert.True(exit == 0, error);
+        (exit, _, error) = CliRunner.Run("bundle", _tflite, "--checkpoint", _root, "-o", path);
+        Assert.Equal(3, exit);                                   // no tokenizer.json in that folder
+        Assert.Contains("tokenizer.json", error);
+    }
+
+    [Fact]
     public void NotABundle()
     {
         Init();
