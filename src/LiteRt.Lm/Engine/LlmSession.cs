@@ -41,7 +41,17 @@ public sealed class LlmSession : IDisposable
         {
             var tokenizer = bundle.CreateTokenizer();
             var settings = LlmSessionSettings.FromMetadata(bundle.Metadata, tokenizer);
-            var backend = new CompiledModelBackend(bundle.LoadModel(options), ownsModel: true, owner: bundle);
+            var model = bundle.LoadModel(options);
+            CompiledModelBackend backend;
+            try
+            {
+                backend = new CompiledModelBackend(model, ownsModel: true, owner: bundle);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
             return new LlmSession(backend, tokenizer, settings);
         }
         catch

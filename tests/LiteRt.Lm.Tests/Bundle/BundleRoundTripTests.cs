@@ -114,6 +114,20 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AModelOutsideTheContractIsRefusedByName()
+    {
+        using var fx = new BundleFixture();
+        string noDecode = fx.Path_("prefill-only.tflite");
+        using (var f = File.Create(noDecode)) LiteRt.Graph.TfLite.TfLiteModel.Save(fx.Model.Build([4], withDecode: false), f);
+        string path = fx.Path_("bad.litertlm");
+        var written = LlmBundle.Write(path, noDecode, fx.Checkpoint);
+        Assert.Equal(32, written.Metadata.MaxNumTokens);      // read from the first signature's cache when there is no decode
+        var e = Assert.Throws<NotSupportedException>(() => LlmSession.Open(path));
+        Assert.Contains("'decode'", e.Message);
+        File.Delete(path);
+    }
+
+    [Fact]
     public void SharedCheckpointsCarryTheirOwnMetadata()
     {
         if (SharedLlm.RootOrSkip(output) is not { } root) return;
