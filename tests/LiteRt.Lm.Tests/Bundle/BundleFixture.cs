@@ -20,7 +20,7 @@ internal sealed class BundleFixture : IDisposable
     public TinyDecoderModel Model { get; }
     public string ModelPath => Path.Combine(Root, "model.tflite");
     public string Checkpoint => Path.Combine(Root, "hf");
-    public string Path_(string name) => Path.Combine(Root, name);
+    public string In(string name) => Path.Combine(Root, name);
 
     public void Dispose()
     {

@@ -17,7 +17,7 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
     public void LayoutFollowsLiteRtLm()
     {
         using var fx = new BundleFixture();
-        string path = fx.Path_("tiny.litertlm");
+        string path = fx.In("tiny.litertlm");
         var written = LlmBundle.Write(path, fx.ModelPath, fx.Checkpoint);
         byte[] bytes = File.ReadAllBytes(path);
         Assert.Equal("LITERTLM", Encoding.ASCII.GetString(bytes, 0, 8));
@@ -44,8 +44,8 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
         Assert.Equal(written.Metadata.ToBytes(), bundle.SectionBytes(bundle.Sections[0]).ToArray());
 
         // Writing is deterministic.
-        LlmBundle.Write(fx.Path_("again.litertlm"), fx.ModelPath, fx.Checkpoint);
-        Assert.Equal(bytes, File.ReadAllBytes(fx.Path_("again.litertlm")));
+        LlmBundle.Write(fx.In("again.litertlm"), fx.ModelPath, fx.Checkpoint);
+        Assert.Equal(bytes, File.ReadAllBytes(fx.In("again.litertlm")));
     }
 
     [Fact]
@@ -58,21 +58,21 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
             written = LlmBundle.Write(output, model, fx.Checkpoint, new LlmBundleWriteOptions { MaxNumTokens = 1234, SystemMetadata = [new BundleItem("Authors", "tests"), new BundleItem("n", 7)] });
         Assert.Contains(written.Notes, n => n.Contains("no generation_config.json"));
         Assert.Equal([2], Assert.Single(written.Metadata.StopTokens).Ids!);     // from tokenizer_config.json's eos_token
-        File.WriteAllBytes(fx.Path_("s.litertlm"), output.ToArray());
-        using var bundle = LlmBundle.Open(fx.Path_("s.litertlm"));
+        File.WriteAllBytes(fx.In("s.litertlm"), output.ToArray());
+        using var bundle = LlmBundle.Open(fx.In("s.litertlm"));
         Assert.Equal(1234, bundle.Metadata!.MaxNumTokens);
         Assert.Equal(["producer=LiteRt.Build", "Authors=tests", "n=7"], bundle.SystemMetadata.Select(i => i.ToString()));
-        Assert.True(LlmBundle.HasMagic(fx.Path_("s.litertlm")));
+        Assert.True(LlmBundle.HasMagic(fx.In("s.litertlm")));
         Assert.False(LlmBundle.HasMagic(fx.ModelPath));
-        Assert.Throws<FileNotFoundException>(() => LlmBundle.Write(fx.Path_("x.litertlm"), fx.ModelPath, fx.Root));   // no tokenizer.json there
-        Assert.False(File.Exists(fx.Path_("x.litertlm")) || File.Exists(fx.Path_("x.litertlm.tmp")));
+        Assert.Throws<FileNotFoundException>(() => LlmBundle.Write(fx.In("x.litertlm"), fx.ModelPath, fx.Root));   // no tokenizer.json there
+        Assert.False(File.Exists(fx.In("x.litertlm")) || File.Exists(fx.In("x.litertlm.tmp")));
     }
 
     [Fact]
     public void TheBundlesTokenizerIsTheCheckpoints()
     {
         using var fx = new BundleFixture();
-        string path = fx.Path_("tiny.litertlm");
+        string path = fx.In("tiny.litertlm");
         LlmBundle.Write(path, fx.ModelPath, fx.Checkpoint);
         using var bundle = LlmBundle.Open(path);
         var fromBundle = bundle.CreateTokenizer();
@@ -88,7 +88,7 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
     public void GeneratesFromTheBundleLikeTheReference()
     {
         using var fx = new BundleFixture(context: 24);
-        string path = fx.Path_("tiny.litertlm");
+        string path = fx.In("tiny.litertlm");
         LlmBundle.Write(path, fx.ModelPath, fx.Checkpoint);
         using var session = LlmSession.Open(path);
         Assert.Equal(24, session.Backend.MaxContext);
@@ -117,9 +117,9 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
     public void AModelOutsideTheContractIsRefusedByName()
     {
         using var fx = new BundleFixture();
-        string noDecode = fx.Path_("prefill-only.tflite");
+        string noDecode = fx.In("prefill-only.tflite");
         using (var f = File.Create(noDecode)) LiteRt.Graph.TfLite.TfLiteModel.Save(fx.Model.Build([4], withDecode: false), f);
-        string path = fx.Path_("bad.litertlm");
+        string path = fx.In("bad.litertlm");
         var written = LlmBundle.Write(path, noDecode, fx.Checkpoint);
         Assert.Equal(32, written.Metadata.MaxNumTokens);      // read from the first signature's cache when there is no decode
         var e = Assert.Throws<NotSupportedException>(() => LlmSession.Open(path));
@@ -134,7 +134,7 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
         using var fx = new BundleFixture();
 
         string qwenDir = Path.Combine(root, "llm/synthetic/qwen2-tiny/hf");
-        string qwen = fx.Path_("qwen.litertlm");
+        string qwen = fx.In("qwen.litertlm");
         var written = LlmBundle.Write(qwen, fx.ModelPath, qwenDir);
         using (var bundle = LlmBundle.Open(qwen))
         {
@@ -154,7 +154,7 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
         }
 
         string storiesDir = Path.Combine(root, "llm/stories260K/hf");
-        string stories = fx.Path_("stories.litertlm");
+        string stories = fx.In("stories.litertlm");
         LlmBundle.Write(stories, fx.ModelPath, storiesDir);
         using (var bundle = LlmBundle.Open(stories))
         {

@@ -67,7 +67,7 @@ public sealed class FlatcHeaderTests(ITestOutputHelper output) : IDisposable
 
         // Ours → flatc.
         using var fx = new BundleFixture();
-        string bundlePath = fx.Path_("b.litertlm");
+        string bundlePath = fx.In("b.litertlm");
         LlmBundle.Write(bundlePath, fx.ModelPath, fx.Checkpoint);
         byte[] file = File.ReadAllBytes(bundlePath);
         int end = (int)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(24));

@@ -13,7 +13,7 @@ public sealed class HostileBundleTests : IDisposable
 
     public HostileBundleTests()
     {
-        string path = _fx.Path_("valid.litertlm");
+        string path = _fx.In("valid.litertlm");
         LlmBundle.Write(path, _fx.ModelPath, _fx.Checkpoint);
         _valid = File.ReadAllBytes(path);
         using var b = LlmBundle.Open(path);
@@ -24,7 +24,7 @@ public sealed class HostileBundleTests : IDisposable
 
     private LlmBundleException OpenFails(byte[] bytes, string field)
     {
-        string path = _fx.Path_(Guid.NewGuid().ToString("N") + ".litertlm");
+        string path = _fx.In(Guid.NewGuid().ToString("N") + ".litertlm");
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<LlmBundleException>(() => LlmBundle.Open(path).Dispose());
         Assert.Contains(field, e.Message);
@@ -37,7 +37,7 @@ public sealed class HostileBundleTests : IDisposable
     {
         var bytes = (byte[])_valid.Clone();
         mutate(bytes);
-        string path = _fx.Path_(Guid.NewGuid().ToString("N") + ".litertlm");
+        string path = _fx.In(Guid.NewGuid().ToString("N") + ".litertlm");
         File.WriteAllBytes(path, bytes);
         return LlmBundle.Open(path);
     }
@@ -111,7 +111,7 @@ public sealed class HostileBundleTests : IDisposable
 
     private LlmBundle OpenCrafted(byte[] bytes)
     {
-        string path = _fx.Path_(Guid.NewGuid().ToString("N") + ".litertlm");
+        string path = _fx.In(Guid.NewGuid().ToString("N") + ".litertlm");
         File.WriteAllBytes(path, bytes);
         return LlmBundle.Open(path);
     }
