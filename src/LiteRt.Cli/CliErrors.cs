@@ -27,6 +27,16 @@ internal static class CliErrors
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.ModelError;
         }
+        catch (LiteRt.Lm.Bundle.LlmBundleException e)
+        {
+            Console.Error.WriteLine($"error: invalid .litertlm file: {e.Message}");
+            return ExitCodes.ModelError;
+        }
+        catch (LiteRt.Lm.Engine.ContextOverflowException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.ModelError;
+        }
         catch (InvalidDataException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");

@@ -17,6 +17,8 @@ public static class Program
             BenchCommand.Create(),
             CompileCommand.Create(),
             ConvertCommand.Create(),
+            GenerateCommand.Create(),
+            BundleCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -4,8 +4,7 @@ namespace LiteRt.Lm.Tests;
 
 /// <summary>
 /// Locates <c>../shared/llm</c> (the LLM checkpoints and oracles kept outside the repository), with the same rules as
-/// LiteRt.TestSupport's SharedData (LITERT_SHARED overrides; "none" simulates a checkout without it). Kept here so this
-/// test project does not pull in the runtime.
+/// LiteRt.TestSupport's SharedData (LITERT_SHARED overrides; "none" simulates a checkout without it), checking for llm/.
 /// </summary>
 internal static class SharedLlm
 {

@@ -13,7 +13,7 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var model = new Argument<FileInfo>("model") { Description = "The .tflite model" };
+        var model = new Argument<FileInfo>("model") { Description = "The .tflite model or .litertlm bundle" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var top = new Option<int>("--buffers") { Description = "How many of the largest buffers to list", DefaultValueFactory = _ => 10 };
         var cmd = new Command("inspect", "Show signatures, inputs/outputs, op histogram, unsupported ops and sizes") { model, json, top };
@@ -21,6 +21,7 @@ internal static class InspectCommand
         {
             var file = parse.GetValue(model)!;
             if (!file.Exists) throw new UsageException($"model file not found: {file.FullName}");
+            if (LiteRt.Lm.Bundle.LlmBundle.HasMagic(file.FullName)) return BundleInspect.Run(file.FullName, parse.GetValue(json), parse.GetValue(top));
             using var loaded = TfLiteModel.Open(file.FullName);
             var report = ModelReport.Build(loaded.Graph, file.FullName, loaded.FileLength);
             if (parse.GetValue(json)) report.WriteJson(Console.Out);

@@ -58,8 +58,8 @@ public sealed class EndToEndBuildTests(ITestOutputHelper output)
     public void Builds_are_incremental_per_model_and_clean_removes_the_outputs()
     {
         using var p = new FixtureProject("incremental");
-        TestModels.Write(TestModels.Edges(), p.Path_("Models/edges.tflite"));
-        TestModels.Write(TestModels.Scaler(), p.Path_("Models/scaler.tflite"));
+        TestModels.Write(TestModels.Edges(), p.In("Models/edges.tflite"));
+        TestModels.Write(TestModels.Scaler(), p.In("Models/scaler.tflite"));
         p.ModelItems.Add("<LiteRtModel Include=\"Models/edges.tflite\" />");
         p.ModelItems.Add("<LiteRtModel Include=\"Models/scaler.tflite\" />");
         p.WriteProject();
@@ -87,7 +87,7 @@ public sealed class EndToEndBuildTests(ITestOutputHelper output)
         Assert.DoesNotContain("Task \"LiteRtCompile\"", b2.Log);
 
         // 3. Touching one model recompiles only that one.
-        File.SetLastWriteTimeUtc(p.Path_("Models/edges.tflite"), DateTime.UtcNow);
+        File.SetLastWriteTimeUtc(p.In("Models/edges.tflite"), DateTime.UtcNow);
         var b3 = Build(p, "touch edges");
         Assert.Equal(0, b3.Exit);
         Assert.Contains("litert: compiled Models/edges.tflite", b3.Console);
@@ -175,8 +175,8 @@ public sealed class EndToEndBuildTests(ITestOutputHelper output)
     public void A_corrupt_model_fails_the_build_with_an_LRT_error_naming_the_file()
     {
         using var p = new FixtureProject("corrupt");
-        Directory.CreateDirectory(p.Path_("Models"));
-        File.WriteAllBytes(p.Path_("Models/broken.tflite"), "TFL3 this is not a flatbuffer at all"u8.ToArray());
+        Directory.CreateDirectory(p.In("Models"));
+        File.WriteAllBytes(p.In("Models/broken.tflite"), "TFL3 this is not a flatbuffer at all"u8.ToArray());
         p.ModelItems.Add("<LiteRtModel Include=\"Models/broken.tflite\" />");
         p.WriteProject();
         p.WriteProgram("Console.WriteLine(1);");
@@ -191,7 +191,7 @@ public sealed class EndToEndBuildTests(ITestOutputHelper output)
     public void Design_time_builds_only_describe_and_the_next_real_build_compiles()
     {
         using var p = new FixtureProject("designtime");
-        TestModels.Write(TestModels.Edges(), p.Path_("Models/edges.tflite"));
+        TestModels.Write(TestModels.Edges(), p.In("Models/edges.tflite"));
         p.ModelItems.Add("<LiteRtModel Include=\"Models/edges.tflite\" Embed=\"true\" ClassName=\"EdgeModel\" Namespace=\"Models\" Access=\"internal\" />");
         p.WriteProject();
         p.WriteProgram("""
