@@ -128,7 +128,7 @@ public sealed class EndToEndBuildTests(ITestOutputHelper output)
     public void Quantize_and_FidelityThreshold_quantize_in_the_build_and_gate_it()
     {
         using var p = new FixtureProject("quantize");
-        TestModels.Write(TestModels.Dense(), p.Path_("Models/dense.tflite"));
+        TestModels.Write(TestModels.Dense(), p.In("Models/dense.tflite"));
         p.ModelItems.Add("<LiteRtModel Include=\"Models/dense.tflite\" Quantize=\"dynamic_int8\" FidelityThreshold=\"cosine>=0.99\" />");
         p.WriteProject();
         p.WriteProgram("""

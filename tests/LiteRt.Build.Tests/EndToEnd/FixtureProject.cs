@@ -19,7 +19,7 @@ internal sealed class FixtureProject : IDisposable
     public string ObjLitert => Path.Combine(Directory, "obj", BuildPieces.Configuration, "net10.0", "litert");
     public string Bin => Path.Combine(Directory, "bin", BuildPieces.Configuration, "net10.0");
 
-    public string Path_(string relative) => Path.Combine(Directory, relative);
+    public string In(string relative) => Path.Combine(Directory, relative);
 
     public void WriteProject(string extraProperties = "")
     {

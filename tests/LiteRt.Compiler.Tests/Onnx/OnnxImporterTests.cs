@@ -14,7 +14,7 @@ public sealed class OnnxImporterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private string Path_(string name) => Path.Combine(_dir, name);
+    private string In(string name) => Path.Combine(_dir, name);
 
     private static LiteRtCompileException ConvertFails(byte[] model, ConvertOptions? options = null) =>
         Assert.Throws<LiteRtCompileException>(() => ModelConverter.ConvertOnnx(model, options, "test.onnx"));
@@ -116,7 +116,7 @@ public sealed class OnnxImporterTests : IDisposable
     public void A_truncated_model_file_is_lrt1002_naming_the_file()
     {
         var bytes = ConvModel().Build();
-        string path = Path_("truncated.onnx");
+        string path = In("truncated.onnx");
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var e = Assert.Throws<LiteRtCompileException>(() => ModelConverter.Convert(path));
         Assert.Equal(ErrorCodes.BadProtobuf, e.Code);
@@ -128,23 +128,23 @@ public sealed class OnnxImporterTests : IDisposable
     {
         var weights = new float[] { 1, -2, 3, -4, 5, -6 };
         var data = new byte[16].Concat(weights.SelectMany(BitConverter.GetBytes)).ToArray();
-        File.WriteAllBytes(Path_("weights.bin"), data);
+        File.WriteAllBytes(In("weights.bin"), data);
         OnnxModelBuilder Model(string location, long length) => new OnnxModelBuilder().Input("x", Float, 1, 3)
             .ExternalInitializer("w", [3, 2], location, 16, length)
             .Node("MatMul", ["x", "w"], ["y"], "mm").Output("y", Float, 1, 2);
-        var g = ModelConverter.Convert(Model("weights.bin", 24).Save(Path_("model.onnx")));
+        var g = ModelConverter.Convert(Model("weights.bin", 24).Save(In("model.onnx")));
         using var model = CompiledModel.FromGraph(g);
         var runner = model.DefaultSignature;
         runner.Input("x").Write<float>([1, 1, 1]);
         runner.Run();
         Assert.Equal([9, -12], runner.Output("y").ToArray<float>()); // columns of [[1,-2],[3,-4],[5,-6]] summed
 
-        var missing = Assert.Throws<LiteRtCompileException>(() => ModelConverter.Convert(Model("nowhere.bin", 24).Save(Path_("m2.onnx"))));
+        var missing = Assert.Throws<LiteRtCompileException>(() => ModelConverter.Convert(Model("nowhere.bin", 24).Save(In("m2.onnx"))));
         Assert.Equal(ErrorCodes.MissingExternalData, missing.Code);
         Assert.Contains("nowhere.bin", missing.Message);
-        var shortFile = Assert.Throws<LiteRtCompileException>(() => ModelConverter.Convert(Model("weights.bin", 400).Save(Path_("m3.onnx"))));
+        var shortFile = Assert.Throws<LiteRtCompileException>(() => ModelConverter.Convert(Model("weights.bin", 400).Save(In("m3.onnx"))));
         Assert.Equal(ErrorCodes.MissingExternalData, shortFile.Code);
-        var escape = Assert.Throws<LiteRtCompileException>(() => ModelConverter.Convert(Model("../weights.bin", 24).Save(Path_("m4.onnx"))));
+        var escape = Assert.Throws<LiteRtCompileException>(() => ModelConverter.Convert(Model("../weights.bin", 24).Save(In("m4.onnx"))));
         Assert.Equal(ErrorCodes.MissingExternalData, escape.Code);
     }
 
