@@ -41,6 +41,7 @@ public static class CpuKernelRegistry
         Kernels.DataMovementKernels.Register(Add);
         Kernels.ExtraKernels.Register(Add);
         Kernels.QuantizedKernels.Register(Add);
+        Kernels.DecoderKernels.Register(Add);
         return d;
     }
 }

@@ -20,6 +20,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     private readonly PreparedNode[] _nodes;
     private readonly List<MemoryHandle> _pins = [];
     private readonly HashSet<int> _persistent;
+    private readonly Dictionary<int, TensorMemory> _bound = [];
     private byte* _arena;
     private long _arenaBytes;
     private byte* _variables;
@@ -132,6 +133,13 @@ internal sealed unsafe class ExecutionPlan : IDisposable
 
     private static bool AcceptsAll(PreparedNode node) => true;
 
+    /// <summary>Puts these tensors in caller memory (see <see cref="SignatureRunner.BindInPlace"/>) from now on.</summary>
+    public void Bind(int[] tensorIndices, TensorMemory memory)
+    {
+        foreach (int i in tensorIndices) _bound[i] = memory;
+        AllocateMemory();
+    }
+
     /// <summary>Recomputes shapes, re-prepares kernels and lays out the arena for these subgraph-input shapes.</summary>
     public void Replan(IReadOnlyDictionary<int, int[]> inputShapes)
     {
@@ -204,7 +212,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         for (int i = 0; i < _tensors.Length; i++)
         {
             var rt = _tensors[i];
-            if (rt.IsConstant) continue;
+            if (rt.IsConstant || _bound.ContainsKey(i)) continue;
             if (rt.Source.IsVariable)
             {
                 variableOffsets[i] = variableBytes;
@@ -257,6 +265,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             NativeMemory.Clear(_variables, (nuint)variableBytes);
         }
         foreach (var (i, off) in variableOffsets) _tensors[i].Data = _variables + off;
+        foreach (var (i, memory) in _bound) _tensors[i].Data = memory.Pointer;
     }
 
     /// <summary>A build-time layout applies when the runtime asks for exactly the same blocks (ids and sizes, in order).</summary>
