@@ -25,6 +25,7 @@ public static class LlmConverter
         var slot = new ConversionSlot { Progress = options.Progress };
         var builder = new DecoderGraphBuilder(ck, options, slot);
         var graph = builder.Build();
+        Emit.OperatorVersions.Assign(graph);
         slot.Total = builder.WeightCount;
         options.Progress?.Invoke($"graph: {graph.Signatures.Count} signatures ({string.Join(", ", graph.Signatures.Select(s => s.Key))}); writing {builder.WeightCount} weights");
         var model = TfLiteExporter.Export(graph);
