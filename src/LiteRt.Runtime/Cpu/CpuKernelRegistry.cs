@@ -40,8 +40,8 @@ public static class CpuKernelRegistry
         Kernels.NeuralNetKernels.Register(Add);
         Kernels.DataMovementKernels.Register(Add);
         Kernels.ExtraKernels.Register(Add);
+        Kernels.DecoderKernels.Register(Add); // before Quantized: its hybrid FULLY_CONNECTED is preferred (same results)
         Kernels.QuantizedKernels.Register(Add);
-        Kernels.DecoderKernels.Register(Add);
         return d;
     }
 }

@@ -61,6 +61,9 @@ public sealed unsafe class CheckpointTensor
         }
     }
 
+    /// <summary>Takes the tensor's pages out of the resident set after a full pass (they stay in the page cache).</summary>
+    public void ReleasePages() => PageRelease.DontNeed(_data, ByteLength);
+
     /// <summary>The whole tensor as float32 (small tensors: norms, biases).</summary>
     public float[] ReadAll()
     {

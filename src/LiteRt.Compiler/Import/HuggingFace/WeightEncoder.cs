@@ -10,7 +10,11 @@ namespace LiteRt.Compiler.Import.HuggingFace;
 /// </summary>
 internal static class WeightEncoder
 {
-    public static void Float32(CheckpointTensor t, Span<byte> dst) => t.Read(0, MemoryMarshal.Cast<byte, float>(dst));
+    public static void Float32(CheckpointTensor t, Span<byte> dst)
+    {
+        t.Read(0, MemoryMarshal.Cast<byte, float>(dst));
+        t.ReleasePages();
+    }
 
     public static void Float16(CheckpointTensor t, int cols, Span<byte> dst)
     {
@@ -21,6 +25,7 @@ internal static class WeightEncoder
             t.Read(r * cols, row);
             System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(row, outHalf.Slice((int)(r * cols), cols));
         }
+        t.ReleasePages();
     }
 
     /// <summary>Per-row int8 scales: max|w| / 127 (1 for a zero row).</summary>
@@ -35,6 +40,7 @@ internal static class WeightEncoder
             m = Math.Abs(m);
             scales[r] = m > 0 ? (float)(m / 127.0) : 1f;
         }
+        t.ReleasePages();
         return scales;
     }
 
@@ -49,6 +55,7 @@ internal static class WeightEncoder
             var qr = q.Slice(r * cols, cols);
             for (int c = 0; c < cols; c++) qr[c] = (sbyte)Math.Clamp(Math.Round(row[c] / s, MidpointRounding.AwayFromZero), -127, 127);
         }
+        t.ReleasePages();
     }
 
     /// <summary>Blockwise int4 scales [rows, cols / block] as FLOAT16, kept representable and large enough (as WeightMath).</summary>
@@ -70,6 +77,7 @@ internal static class WeightEncoder
                 scales[r * blocks + b] = s;
             }
         }
+        t.ReleasePages();
         return scales;
     }
 
@@ -90,5 +98,6 @@ internal static class WeightEncoder
                 dst[(int)(i >> 1)] |= (byte)((q & 0xF) << (int)((i & 1) * 4));
             }
         }
+        t.ReleasePages();
     }
 }

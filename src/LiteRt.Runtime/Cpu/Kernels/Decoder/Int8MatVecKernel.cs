@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using LiteRt.Format.Schema;
+using LiteRt.Runtime.Cpu.Kernels.NeuralNet;
+using LiteRt.Runtime.Cpu.Kernels.Quantized;
+using LiteRt.Runtime.Execution;
+
+namespace LiteRt.Runtime.Cpu.Kernels.Decoder;
+
+/// <summary>
+/// FULLY_CONNECTED hybrid (float32 activations, int8 symmetric weights per channel or per tensor) for the few-row
+/// products of LLM decode and prefill. The general hybrid kernel repacks the weights into int16 panels (twice their
+/// size, in the managed heap); this one reads the int8 rows where they lie (the memory-mapped file), each once per call,
+/// and takes every input row against it while it is in L1. Same arithmetic as the general kernel — same on-the-fly
+/// row quantization, exact int32 sums Σ q·w − zp·Σw, same float epilogue — so results are bit-identical.
+/// AVX2 (vpmaddubsw on |x| and sign-adjusted w) with a scalar fallback.
+/// </summary>
+public static unsafe class Int8MatVecKernel
+{
+    private sealed class State
+    {
+        public FullyConnectedDims D;
+        public required float[] WeightScales;
+        public required int[] WeightSums;
+        public bool Asymmetric;
+        public float Min, Max;
+        public long XqOffset, AccOffset, ZpOffset;
+    }
+
+    public static void Prepare(PreparedNode node)
+    {
+        var input = node.Input(0);
+        var weights = node.Input(1);
+        if (input.Type != TensorType.Float32 || node.Output(0).Type != TensorType.Float32 || weights.Type != TensorType.Int8)
+            throw node.Error($"expected FLOAT32 input/output and INT8 weights, got {input}, {weights}, {node.Output(0)}");
+        if (node.HasInput(2) && node.Input(2).Type != TensorType.Float32) throw node.Error($"expected a FLOAT32 bias, got {node.Input(2)}");
+        if (!weights.IsConstant) throw node.Error("hybrid FULLY_CONNECTED needs constant weights");
+        var d = FullyConnectedDims.Read(node);
+        var scales = DynamicQuantization.WeightScales(node, weights, 0, d.Units);
+        var w = weights.AsReadOnlySpan<sbyte>();
+        var sums = new int[d.Units];
+        for (int u = 0; u < d.Units; u++)
+        {
+            int s = 0;
+            foreach (sbyte v in w.Slice(u * d.Depth, d.Depth)) s += v;
+            sums[u] = s;
+        }
+        var (min, max) = FusedActivation.FloatRange(d.Activation);
+        var st = new State
+        {
+            D = d, WeightScales = scales, WeightSums = sums, Asymmetric = node.Op.BoolAttr("asymmetric_quantize_inputs"), Min = min, Max = max,
+        };
+        // Scratch: q − zp as int16 (from the shared row quantizer), q as int8, int32 sums, per-row scale and zero point.
+        st.XqOffset = QuantizedMath.Align((long)d.Depth * sizeof(short));
+        st.AccOffset = QuantizedMath.Align(st.XqOffset + (long)d.Rows * d.Depth);
+        st.ZpOffset = QuantizedMath.Align(st.AccOffset + (long)d.Rows * d.Units * sizeof(int));
+        node.State = st;
+        node.ScratchBytes = st.ZpOffset + (long)d.Rows * 2 * sizeof(int);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Eval(PreparedNode node)
+    {
+        var st = node.GetState<State>();
+        var d = st.D;
+        ReadOnlySpan<float> x = node.Input(0).AsReadOnlySpan<float>();
+        sbyte* w = (sbyte*)node.Input(1).Data;
+        ReadOnlySpan<float> bias = node.HasInput(2) ? node.Input(2).AsReadOnlySpan<float>() : default;
+        Span<float> y = node.Output(0).AsSpan<float>();
+        if (y.Length == 0) return;
+        int depth = d.Depth, rows = d.Rows, units = d.Units;
+        Span<short> centered = node.ScratchSpan<short>(0, depth);
+        sbyte* xq = (sbyte*)(node.Scratch + st.XqOffset);
+        Span<int> acc = node.ScratchSpan<int>(st.AccOffset, rows * units);
+        Span<float> rowScales = node.ScratchSpan<float>(st.ZpOffset, rows);
+        Span<int> zps = node.ScratchSpan<int>(st.ZpOffset + rows * sizeof(float), rows);
+        for (int r = 0; r < rows; r++)
+        {
+            rowScales[r] = DynamicQuantization.QuantizeRow(x.Slice(r * depth, depth), centered, st.Asymmetric, out int zp);
+            zps[r] = zp;
+            sbyte* q = xq + (long)r * depth;
+            for (int k = 0; k < depth; k++) q[k] = (sbyte)(centered[k] + zp);
+        }
+        for (int u = 0; u < units; u++)
+        {
+            sbyte* wr = w + (long)u * depth;
+            int ws = st.WeightSums[u];
+            for (int r = 0; r < rows; r++)
+                acc[r * units + u] = Dot(xq + (long)r * depth, wr, depth) - zps[r] * ws;
+        }
+        for (int r = 0; r < rows; r++)
+            HybridEpilogue.Apply(acc.Slice(r * units, units), rowScales[r], st.WeightScales, bias, st.Min, st.Max, y.Slice(r * units, units));
+    }
+
+    /// <summary>Σ x[k]·w[k] over int8 vectors, exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Dot(sbyte* x, sbyte* w, int n)
+    {
+        int k = 0, sum = 0;
+        if (Avx2.IsSupported && n >= 32)
+        {
+            var ones = Vector256.Create((short)1);
+            var acc0 = Vector256<int>.Zero;
+            var acc1 = Vector256<int>.Zero;
+            for (; k <= n - 64; k += 64)
+            {
+                var x0 = Avx.LoadVector256(x + k);
+                var x1 = Avx.LoadVector256(x + k + 32);
+                // |x|·(w·sign(x)) = x·w; pairs of u8×s8 products stay within int16 (≤ 2·128·127).
+                var p0 = Avx2.MultiplyAddAdjacent(Avx2.Abs(x0), Avx2.Sign(Avx.LoadVector256(w + k), x0));
+                var p1 = Avx2.MultiplyAddAdjacent(Avx2.Abs(x1), Avx2.Sign(Avx.LoadVector256(w + k + 32), x1));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(p0, ones));
+                acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(p1, ones));
+            }
+            for (; k <= n - 32; k += 32)
+            {
+                var x0 = Avx.LoadVector256(x + k);
+                var p0 = Avx2.MultiplyAddAdjacent(Avx2.Abs(x0), Avx2.Sign(Avx.LoadVector256(w + k), x0));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(p0, ones));
+            }
+            sum = Vector256.Sum(Avx2.Add(acc0, acc1));
+        }
+        for (; k < n; k++) sum += x[k] * w[k];
+        return sum;
+    }
+}
