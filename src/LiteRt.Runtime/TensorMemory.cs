@@ -4,7 +4,7 @@ namespace LiteRt.Runtime;
 
 /// <summary>
 /// Caller-owned, 64-byte aligned native memory for a tensor that outlives single runs and is shared between
-/// signatures — a KV cache. Bind it with <see cref="SignatureRunner.BindInPlace"/>; it starts zeroed.
+/// signatures — a KV cache. Bind it with <see cref="SignatureRunner.BindInPlace(string, TensorMemory)"/>; it starts zeroed.
 /// </summary>
 public sealed unsafe class TensorMemory : IDisposable
 {

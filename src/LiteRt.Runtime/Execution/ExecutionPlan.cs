@@ -22,6 +22,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     private readonly HashSet<int> _persistent;
     private readonly Dictionary<int, TensorMemory> _bound = [];
     private byte* _arena;
+    private byte* _arenaBase;
     private long _arenaBytes;
     private byte* _variables;
     private readonly RuntimeOptions _options;
@@ -133,10 +134,11 @@ internal sealed unsafe class ExecutionPlan : IDisposable
 
     private static bool AcceptsAll(PreparedNode node) => true;
 
-    /// <summary>Puts these tensors in caller memory (see <see cref="SignatureRunner.BindInPlace"/>) from now on.</summary>
-    public void Bind(int[] tensorIndices, TensorMemory memory)
+    /// <summary>Puts these tensors in caller memory (see <see cref="SignatureRunner.BindInPlace(string, TensorMemory)"/>) from now on.</summary>
+    public void Bind(IEnumerable<(int[] Indices, TensorMemory Memory)> bindings)
     {
-        foreach (int i in tensorIndices) _bound[i] = memory;
+        foreach (var (indices, memory) in bindings)
+            foreach (int i in indices) _bound[i] = memory;
         AllocateMemory();
     }
 
@@ -244,13 +246,17 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         if (arenaBytes + variableBytes > _options.MaxArenaBytes)
             throw new LiteRtModelException($"the model needs {arenaBytes + variableBytes} bytes of working memory, over the {_options.MaxArenaBytes}-byte limit (RuntimeOptions.MaxArenaBytes)");
         if (_planOnly) return;
-        if (_arena is not null && arenaBytes > _arenaBytes) { NativeMemory.AlignedFree(_arena); _arena = null; }
+        // Reallocate when the arena must grow, or shrinks a lot (e.g. KV caches moved out by Bind): a fresh zeroed
+        // allocation is not touched until used, so large arenas cost no resident memory before they run.
+        if (_arena is not null && (arenaBytes > _arenaBytes || arenaBytes < _arenaBytes / 2)) FreeArena();
         if (_arena is null)
         {
-            _arena = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(arenaBytes, ArenaPlanner.Alignment), ArenaPlanner.Alignment);
+            long size = Math.Max(arenaBytes, ArenaPlanner.Alignment);
+            _arenaBase = (byte*)NativeMemory.AllocZeroed((nuint)(size + ArenaPlanner.Alignment));
+            _arena = (byte*)(((nint)_arenaBase + ArenaPlanner.Alignment - 1) & ~(nint)(ArenaPlanner.Alignment - 1));
             _arenaBytes = arenaBytes;
         }
-        NativeMemory.Clear(_arena, (nuint)Math.Max(arenaBytes, 1));
+        else NativeMemory.Clear(_arena, (nuint)Math.Max(arenaBytes, 1));
         for (int r = 0; r < requests.Count; r++)
         {
             int id = requests[r].Id;
@@ -266,6 +272,13 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         }
         foreach (var (i, off) in variableOffsets) _tensors[i].Data = _variables + off;
         foreach (var (i, memory) in _bound) _tensors[i].Data = memory.Pointer;
+    }
+
+    private void FreeArena()
+    {
+        if (_arenaBase is not null) NativeMemory.Free(_arenaBase);
+        _arenaBase = null;
+        _arena = null;
     }
 
     /// <summary>A build-time layout applies when the runtime asks for exactly the same blocks (ids and sizes, in order).</summary>
@@ -314,7 +327,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
 
     public void Dispose()
     {
-        if (_arena is not null) { NativeMemory.AlignedFree(_arena); _arena = null; }
+        FreeArena();
         if (_variables is not null) { NativeMemory.AlignedFree(_variables); _variables = null; }
         foreach (var p in _pins) p.Dispose();
         _pins.Clear();

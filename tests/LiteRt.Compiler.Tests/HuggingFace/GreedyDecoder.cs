@@ -16,21 +16,30 @@ internal sealed class GreedyDecoder : IDisposable
 
     public GreedyDecoder(string path)
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         _model = CompiledModel.Load(path);
+        LoadSeconds = sw.Elapsed.TotalSeconds;
         var byName = new Dictionary<string, TensorMemory>();
         foreach (var s in _model.Signatures)
+        {
+            var bindings = new List<KeyValuePair<string, TensorMemory>>();
             foreach (var input in s.Inputs.Where(i => i.Name.StartsWith("kv_cache_", StringComparison.Ordinal)))
             {
                 if (!byName.TryGetValue(input.Name, out var m)) _caches.Add(byName[input.Name] = m = new TensorMemory(input.ByteLength));
-                s.BindInPlace(input.Name, m);
+                bindings.Add(new(input.Name, m));
             }
+            s.BindInPlace(bindings); // all caches at once: memory is re-planned once per signature
+        }
         _prefill = _model.Signatures.Where(s => s.Key.StartsWith("prefill_", StringComparison.Ordinal))
             .Select(s => (int.Parse(s.Key["prefill_".Length..]), s)).OrderBy(p => p.Item1).ToList();
         _decode = _model.Signature("decode");
+        BindSeconds = sw.Elapsed.TotalSeconds - LoadSeconds;
         VocabSize = _decode.Output("logits").Shape[^1];
     }
 
     public int VocabSize { get; }
+    public double LoadSeconds { get; }
+    public double BindSeconds { get; }
     public CompiledModel Model => _model;
 
     public float[] Prefill(ReadOnlySpan<int> ids, int start = 0)

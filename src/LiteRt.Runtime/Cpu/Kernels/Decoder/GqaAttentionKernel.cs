@@ -9,7 +9,7 @@ namespace LiteRt.Runtime.Cpu.Kernels.Decoder;
 /// <summary>
 /// CUSTOM <c>litert.gqa_attention</c> (see <see cref="GqaAttention"/>) in float32: RoPE, cache write and causal GQA
 /// attention over cache rows [0, p] only, so decode costs O(p) per token, not O(MaxContext). When a cache output shares
-/// its input's memory (<see cref="SignatureRunner.BindInPlace"/>) only the new rows are written; otherwise the input
+/// its input's memory (<see cref="SignatureRunner.BindInPlace(string, TensorMemory)"/>) only the new rows are written; otherwise the input
 /// cache is copied to the output first (the op's value semantics).
 /// </summary>
 public static unsafe class GqaAttentionKernel

@@ -38,14 +38,7 @@ public static unsafe class Int8MatVecKernel
         if (!weights.IsConstant) throw node.Error("hybrid FULLY_CONNECTED needs constant weights");
         var d = FullyConnectedDims.Read(node);
         var scales = DynamicQuantization.WeightScales(node, weights, 0, d.Units);
-        var w = weights.AsReadOnlySpan<sbyte>();
-        var sums = new int[d.Units];
-        for (int u = 0; u < d.Units; u++)
-        {
-            int s = 0;
-            foreach (sbyte v in w.Slice(u * d.Depth, d.Depth)) s += v;
-            sums[u] = s;
-        }
+        var sums = RowSums(weights, d.Units, d.Depth);
         var (min, max) = FusedActivation.FloatRange(d.Activation);
         var st = new State
         {
@@ -91,6 +84,32 @@ public static unsafe class Int8MatVecKernel
         }
         for (int r = 0; r < rows; r++)
             HybridEpilogue.Apply(acc.Slice(r * units, units), rowScales[r], st.WeightScales, bias, st.Min, st.Max, y.Slice(r * units, units));
+    }
+
+    // Row sums of a weight matrix, shared by every signature that uses the same file buffer (prefill_N and decode).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, Tuple<nint, int[]>> SumsByBuffer = new();
+
+    private static int[] RowSums(RuntimeTensor weights, int units, int depth)
+    {
+        object key = (object?)weights.Source.Buffer ?? weights.Source;
+        lock (SumsByBuffer)
+        {
+            // Keyed by buffer, checked by address: a buffer whose bytes were replaced gets new sums.
+            if (SumsByBuffer.TryGetValue(key, out var cached) && cached.Item1 == (nint)weights.Data && cached.Item2.Length == units) return cached.Item2;
+        }
+        var sums = new int[units];
+        var ones = stackalloc sbyte[depth > 0 ? Math.Min(depth, 4096) : 1];
+        var one = new Span<sbyte>(ones, Math.Min(depth, 4096));
+        one.Fill(1);
+        sbyte* w = (sbyte*)weights.Data;
+        for (int u = 0; u < units; u++)
+        {
+            int s = 0;
+            for (int k = 0; k < depth; k += 4096) s += Dot(ones, w + (long)u * depth + k, Math.Min(4096, depth - k));
+            sums[u] = s;
+        }
+        lock (SumsByBuffer) SumsByBuffer.AddOrUpdate(key, Tuple.Create((nint)weights.Data, sums));
+        return sums;
     }
 
     /// <summary>Σ x[k]·w[k] over int8 vectors, exactly.</summary>
