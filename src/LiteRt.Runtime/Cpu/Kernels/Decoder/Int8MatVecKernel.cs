@@ -112,6 +112,9 @@ public static unsafe class Int8MatVecKernel
         return sums;
     }
 
+    /// <summary>Exposed for kernel tests (every vector path and the tail).</summary>
+    public static int DotForTests(sbyte* x, sbyte* w, int n) => Dot(x, w, n);
+
     /// <summary>Σ x[k]·w[k] over int8 vectors, exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Dot(sbyte* x, sbyte* w, int n)
