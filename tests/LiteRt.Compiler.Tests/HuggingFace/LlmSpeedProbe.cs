@@ -28,15 +28,23 @@ public sealed class LlmSpeedProbe(ITestOutputHelper output)
         dec.Prefill(prompt[..8]); // warm-up (JIT, page faults)
         dec.Decode(1, 8);
         dec.Reset();
+        // CPU time as well as wall time: on a shared machine the wall clock includes other processes' turns.
+        var me = Process.GetCurrentProcess();
+        var cpu0 = me.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var logits = dec.Prefill(prompt);
         double prefill = sw.Elapsed.TotalSeconds;
+        me.Refresh();
+        var cpu1 = me.TotalProcessorTime;
         sw.Restart();
         int pos = prompt.Length;
         for (int i = 0; i < steps; i++) logits = dec.Decode(GreedyDecoder.ArgMax(logits), pos++);
         double decode = sw.Elapsed.TotalSeconds;
-        output.WriteLine($"prefill {promptLength} tokens: {prefill:F2} s = {promptLength / prefill:F1} tok/s; decode {steps} tokens: {decode:F2} s = {steps / decode:F2} tok/s; " +
-                         $"peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB");
+        me.Refresh();
+        double prefillCpu = (cpu1 - cpu0).TotalSeconds, decodeCpu = (me.TotalProcessorTime - cpu1).TotalSeconds;
+        output.WriteLine($"prefill {promptLength} tokens: {prefill:F2} s = {promptLength / prefill:F1} tok/s ({promptLength / prefillCpu:F1} per CPU-s); " +
+                         $"decode {steps} tokens: {decode:F2} s = {steps / decode:F2} tok/s ({steps / decodeCpu:F2} per CPU-s); " +
+                         $"peak RSS {me.PeakWorkingSet64 >> 20} MiB");
         Assert.True(logits.All(float.IsFinite));
     }
 }

@@ -75,7 +75,22 @@ public static unsafe class Int8MatVecKernel
             sbyte* q = xq + (long)r * depth;
             for (int k = 0; k < depth; k++) q[k] = (sbyte)(centered[k] + zp);
         }
-        for (int u = 0; u < units; u++)
+        int u = 0;
+        if (Avx2.IsSupported && depth >= 32)
+        {
+            // Four weight rows per pass share each load of the input row.
+            Span<int> four = stackalloc int[4];
+            for (; u <= units - 4; u += 4)
+            {
+                sbyte* wr = w + (long)u * depth;
+                for (int r = 0; r < rows; r++)
+                {
+                    Dot4(xq + (long)r * depth, wr, depth, four);
+                    for (int j = 0; j < 4; j++) acc[r * units + u + j] = four[j] - zps[r] * st.WeightSums[u + j];
+                }
+            }
+        }
+        for (; u < units; u++)
         {
             sbyte* wr = w + (long)u * depth;
             int ws = st.WeightSums[u];
@@ -110,6 +125,32 @@ public static unsafe class Int8MatVecKernel
         }
         lock (SumsByBuffer) SumsByBuffer.AddOrUpdate(key, Tuple.Create((nint)weights.Data, sums));
         return sums;
+    }
+
+    /// <summary>Σ x·w for the four consecutive weight rows at <paramref name="w"/> (row length n ≥ 32), exactly (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot4(sbyte* x, sbyte* w, int n, Span<int> result)
+    {
+        var ones = Vector256.Create((short)1);
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
+        sbyte* w1 = w + n, w2 = w1 + n, w3 = w2 + n;
+        int k = 0;
+        for (; k <= n - 32; k += 32)
+        {
+            var xv = Avx.LoadVector256(x + k);
+            var ax = Avx2.Abs(xv);
+            a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Avx.LoadVector256(w + k), xv)), ones));
+            a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Avx.LoadVector256(w1 + k), xv)), ones));
+            a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Avx.LoadVector256(w2 + k), xv)), ones));
+            a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Avx.LoadVector256(w3 + k), xv)), ones));
+        }
+        int s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
+        for (; k < n; k++)
+        {
+            int xk = x[k];
+            s0 += xk * w[k]; s1 += xk * w1[k]; s2 += xk * w2[k]; s3 += xk * w3[k];
+        }
+        result[0] = s0; result[1] = s1; result[2] = s2; result[3] = s3;
     }
 
     /// <summary>Exposed for kernel tests (every vector path and the tail).</summary>
