@@ -29,7 +29,8 @@ public static unsafe class GqaAttentionKernel
     {
         var (n, hq, hkv, d, t) = GqaAttention.Dims(node.Input(0).Shape, node.Input(1).Shape, node.Input(4).Shape, node.Error);
         node.State = new State { N = n, Hq = hq, Hkv = hkv, D = d, T = t };
-        node.ScratchBytes = (long)(t + d) * sizeof(float);
+        int group = hq / hkv;
+        node.ScratchBytes = (long)group * (t + d) * sizeof(float);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -63,8 +64,9 @@ public static unsafe class GqaAttentionKernel
             }
         }
 
-        Span<float> scores = node.ScratchSpan<float>(0, t);
-        Span<float> qr = node.ScratchSpan<float>((long)t * sizeof(float), d);
+        // The query heads of one KV head are processed together, so each cache row is read once per KV head.
+        Span<float> scores = node.ScratchSpan<float>(0, group * t);
+        Span<float> qr = node.ScratchSpan<float>((long)group * t * sizeof(float), group * d);
         float scale = 1f / MathF.Sqrt(d);
         int qRow = hq * d;
         for (int i = 0; i < n; i++)
@@ -72,20 +74,35 @@ public static unsafe class GqaAttentionKernel
             int p = pos[i];
             Span<float> outRow = output.Slice(i * qRow, qRow);
             if (p < 0) { outRow.Clear(); continue; }
-            for (int h = 0; h < hq; h++)
+            int rows = p + 1;
+            for (int kvh = 0; kvh < hkv; kvh++)
             {
-                Rotate(q.Slice(i * qRow + h * d, d), cos.Slice(p * half, half), sin.Slice(p * half, half), qr);
-                int kvOff = (h / group) * d;
-                var s = scores.Slice(0, p + 1);
-                for (int j = 0; j <= p; j++) s[j] = TensorPrimitives.Dot(qr, kc.Slice(j * rowK + kvOff, d)) * scale;
-                float max = TensorPrimitives.Max(s);
-                TensorPrimitives.Subtract(s, max, s);
-                TensorPrimitives.Exp(s, s);
-                float inv = 1f / TensorPrimitives.Sum(s);
-                var o = outRow.Slice(h * d, d);
-                o.Clear();
-                for (int j = 0; j <= p; j++) TensorPrimitives.MultiplyAdd(vc.Slice(j * rowK + kvOff, d), s[j], o, o);
-                TensorPrimitives.Multiply(o, inv, o);
+                int kvOff = kvh * d;
+                for (int g = 0; g < group; g++)
+                    Rotate(q.Slice(i * qRow + (kvh * group + g) * d, d), cos.Slice(p * half, half), sin.Slice(p * half, half), qr.Slice(g * d, d));
+                for (int j = 0; j < rows; j++)
+                {
+                    var kRow = kc.Slice(j * rowK + kvOff, d);
+                    for (int g = 0; g < group; g++) scores[g * t + j] = TensorPrimitives.Dot(qr.Slice(g * d, d), kRow) * scale;
+                }
+                for (int g = 0; g < group; g++)
+                {
+                    var s = scores.Slice(g * t, rows);
+                    float max = TensorPrimitives.Max(s);
+                    TensorPrimitives.Subtract(s, max, s);
+                    TensorPrimitives.Exp(s, s);
+                    TensorPrimitives.Multiply(s, 1f / TensorPrimitives.Sum(s), s);
+                    outRow.Slice((kvh * group + g) * d, d).Clear();
+                }
+                for (int j = 0; j < rows; j++)
+                {
+                    var vRow = vc.Slice(j * rowK + kvOff, d);
+                    for (int g = 0; g < group; g++)
+                    {
+                        var o = outRow.Slice((kvh * group + g) * d, d);
+                        TensorPrimitives.MultiplyAdd(vRow, scores[g * t + j], o, o);
+                    }
+                }
             }
         }
     }
