@@ -101,17 +101,11 @@ public static unsafe class Int8MatVecKernel
             HybridEpilogue.Apply(acc.Slice(r * units, units), rowScales[r], st.WeightScales, bias, st.Min, st.Max, y.Slice(r * units, units));
     }
 
-    // Row sums of a weight matrix, shared by every signature that uses the same file buffer (prefill_N and decode).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, Tuple<nint, int[]>> SumsByBuffer = new();
+    private static int[] RowSums(RuntimeTensor weights, int units, int depth) =>
+        WeightDerivedCache.GetOrAdd(weights, $"int8 row sums {units}x{depth}", () => ComputeRowSums(weights, units, depth));
 
-    private static int[] RowSums(RuntimeTensor weights, int units, int depth)
+    private static int[] ComputeRowSums(RuntimeTensor weights, int units, int depth)
     {
-        object key = (object?)weights.Source.Buffer ?? weights.Source;
-        lock (SumsByBuffer)
-        {
-            // Keyed by buffer, checked by address: a buffer whose bytes were replaced gets new sums.
-            if (SumsByBuffer.TryGetValue(key, out var cached) && cached.Item1 == (nint)weights.Data && cached.Item2.Length == units) return cached.Item2;
-        }
         var sums = new int[units];
         var ones = stackalloc sbyte[depth > 0 ? Math.Min(depth, 4096) : 1];
         var one = new Span<sbyte>(ones, Math.Min(depth, 4096));
@@ -123,7 +117,6 @@ public static unsafe class Int8MatVecKernel
             for (int k = 0; k < depth; k += 4096) s += Dot(ones, w + (long)u * depth + k, Math.Min(4096, depth - k));
             sums[u] = s;
         }
-        lock (SumsByBuffer) SumsByBuffer.AddOrUpdate(key, Tuple.Create((nint)weights.Data, sums));
         return sums;
     }
 
