@@ -38,6 +38,8 @@ wall=$(grep 'Elapsed (wall clock)' "$work/time.txt" | awk '{print $NF}')
 rss=$(grep 'Maximum resident set size' "$work/time.txt" | awk '{print $NF}')
 echo "conversion: wall $wall, peak RSS $((rss / 1024)) MiB, output $(( $(stat -c %s "$out") / 1048576 )) MiB ($quantize, KV cache $ctx)"
 if [ "$run" -eq 1 ]; then
-  LITERT_LLM_BENCH=$out dotnet test -c Release tests/LiteRt.Compiler.Tests --nologo --filter "FullyQualifiedName~LlmSpeedProbe" \
-    --logger "console;verbosity=detailed" 2>&1 | grep -E '^ (load|prefill)' || true
+  for threads in 1 2; do
+  LITERT_LLM_BENCH=$out LITERT_LLM_BENCH_THREADS=$threads dotnet test -c Release tests/LiteRt.Compiler.Tests --nologo --filter "FullyQualifiedName~LlmSpeedProbe" \
+    --logger "console;verbosity=detailed" 2>&1 | grep -E '^ (threads|prefill)' || true
+  done
 fi

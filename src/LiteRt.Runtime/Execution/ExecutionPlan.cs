@@ -76,7 +76,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             var op = sg.Operations[i];
             var inputs = op.Inputs.Select(k => k >= 0 ? _tensors[k] : null).ToArray();
             var outputs = op.Outputs.Select(k => _tensors[k]).ToArray();
-            var node = new PreparedNode(i, op, sg.Describe(i), inputs, outputs) { SubgraphTensors = _tensors };
+            var node = new PreparedNode(i, op, sg.Describe(i), inputs, outputs) { SubgraphTensors = _tensors, Threads = Math.Max(1, options.IntraOpThreads) };
             _nodes[i] = node;
             if (OpCatalog.Find(op.Op) is null)
             {

@@ -14,10 +14,10 @@ internal sealed class GreedyDecoder : IDisposable
     private readonly List<(int N, SignatureRunner Runner)> _prefill;
     private readonly SignatureRunner _decode;
 
-    public GreedyDecoder(string path)
+    public GreedyDecoder(string path, RuntimeOptions? options = null)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        _model = CompiledModel.Load(path);
+        _model = CompiledModel.Load(path, options);
         LoadSeconds = sw.Elapsed.TotalSeconds;
         var byName = new Dictionary<string, TensorMemory>();
         foreach (var s in _model.Signatures)

@@ -20,9 +20,10 @@ public sealed class LlmSpeedProbe(ITestOutputHelper output)
         }
         int promptLength = int.TryParse(Environment.GetEnvironmentVariable("LITERT_LLM_BENCH_PROMPT"), out int p) ? p : 128;
         int steps = int.TryParse(Environment.GetEnvironmentVariable("LITERT_LLM_BENCH_STEPS"), out int s) ? s : 32;
+        int threads = int.TryParse(Environment.GetEnvironmentVariable("LITERT_LLM_BENCH_THREADS"), out int t) ? t : 1;
         var load = Stopwatch.StartNew();
-        using var dec = new GreedyDecoder(path);
-        output.WriteLine($"load {load.Elapsed.TotalSeconds:F2} s (CompiledModel.Load {dec.LoadSeconds:F2} s, binding caches {dec.BindSeconds:F2} s)");
+        using var dec = new GreedyDecoder(path, new LiteRt.Runtime.RuntimeOptions { IntraOpThreads = threads });
+        output.WriteLine($"threads {threads}; load {load.Elapsed.TotalSeconds:F2} s (CompiledModel.Load {dec.LoadSeconds:F2} s, binding caches {dec.BindSeconds:F2} s)");
         var rng = new Random(1);
         var prompt = Enumerable.Range(0, promptLength).Select(_ => rng.Next(1000)).ToArray();
         dec.Prefill(prompt[..8]); // warm-up (JIT, page faults)

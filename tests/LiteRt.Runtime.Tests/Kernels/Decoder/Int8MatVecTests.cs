@@ -39,6 +39,28 @@ public class Int8MatVecTests
     }
 
     [Fact]
+    public void TwoThreadsGiveBitIdenticalResults()
+    {
+        const int rows = 3, depth = 1030, units = 601; // above the hand-off threshold; odd split remainder
+        var rng = new Random(11);
+        var raw = TestData.Integers(rng, units * depth, -127, 128).Select(v => (byte)(sbyte)v).ToArray();
+        var wq = new QuantizationParams { Scale = Enumerable.Range(0, units).Select(_ => (float)(0.001 + rng.NextDouble() * 0.01)).ToArray(), ZeroPoint = new long[units] };
+        var g = new SingleOpModel(BuiltinOperator.FullyConnected, OptionsTable.Create(BuiltinOptionsType.FullyConnectedOptions).Set("asymmetric_quantize_inputs", true))
+            .Input("x", TensorType.Float32, [rows, depth]).ConstRaw("w", TensorType.Int8, [units, depth], raw, wq).Output("y", TensorType.Float32).Build();
+        var x = TestData.Uniform(rng, rows * depth, -3, 3).Select(v => (float)v).ToArray();
+        float[] Run(int threads)
+        {
+            using var m = CompiledModel.FromGraph(g, new RuntimeOptions { IntraOpThreads = threads });
+            var s = m.DefaultSignature;
+            s.Input("x").Write<float>(x);
+            s.Run();
+            s.Run(); // the helper is reused across runs
+            return s.Output("y").ToArray<float>();
+        }
+        Assert.Equal(Run(1), Run(2));
+    }
+
+    [Fact]
     public unsafe void DotIsExactOnEveryPath()
     {
         var rng = new Random(3);

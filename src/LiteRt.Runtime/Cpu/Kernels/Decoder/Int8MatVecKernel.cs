@@ -75,27 +75,16 @@ public static unsafe class Int8MatVecKernel
             sbyte* q = xq + (long)r * depth;
             for (int k = 0; k < depth; k++) q[k] = (sbyte)(centered[k] + zp);
         }
-        int u = 0;
-        if (Avx2.IsSupported && depth >= 32)
+        fixed (int* sums = st.WeightSums)
         {
-            // Four weight rows per pass share each load of the input row.
-            Span<int> four = stackalloc int[4];
-            for (; u <= units - 4; u += 4)
+            var work = new Work
             {
-                sbyte* wr = w + (long)u * depth;
-                for (int r = 0; r < rows; r++)
-                {
-                    Dot4(xq + (long)r * depth, wr, depth, four);
-                    for (int j = 0; j < 4; j++) acc[r * units + u + j] = four[j] - zps[r] * st.WeightSums[u + j];
-                }
-            }
-        }
-        for (; u < units; u++)
-        {
-            sbyte* wr = w + (long)u * depth;
-            int ws = st.WeightSums[u];
-            for (int r = 0; r < rows; r++)
-                acc[r * units + u] = Dot(xq + (long)r * depth, wr, depth) - zps[r] * ws;
+                Xq = xq, W = w, Acc = (int*)(node.Scratch + st.AccOffset), Zps = (int*)(node.Scratch + st.ZpOffset + rows * sizeof(float)),
+                Sums = sums, Rows = rows, Units = units, Depth = depth,
+            };
+            // Split output channels with the helper thread when asked to and when the product is worth a hand-off.
+            int split = node.Threads > 1 && (long)units * depth * rows >= 1 << 20 ? (units / 2) & ~3 : 0;
+            HelperThread.Run(&UnitRange, &work, units, split);
         }
         for (int r = 0; r < rows; r++)
             HybridEpilogue.Apply(acc.Slice(r * units, units), rowScales[r], st.WeightScales, bias, st.Min, st.Max, y.Slice(r * units, units));
@@ -118,6 +107,41 @@ public static unsafe class Int8MatVecKernel
             sums[u] = s;
         }
         return sums;
+    }
+
+    private struct Work
+    {
+        public sbyte* Xq, W;
+        public int* Acc, Zps, Sums;
+        public int Rows, Units, Depth;
+    }
+
+    /// <summary>Exact int32 sums Σ q·w − zp·Σw for output channels [u0, u1) of every row.</summary>
+    private static void UnitRange(void* context, int u0, int u1)
+    {
+        ref Work c = ref *(Work*)context;
+        int rows = c.Rows, units = c.Units, depth = c.Depth;
+        int u = u0;
+        if (Avx2.IsSupported && depth >= 32)
+        {
+            // Four weight rows per pass share each load of the input row.
+            Span<int> four = stackalloc int[4];
+            for (; u <= u1 - 4; u += 4)
+            {
+                sbyte* wr = c.W + (long)u * depth;
+                for (int r = 0; r < rows; r++)
+                {
+                    Dot4(c.Xq + (long)r * depth, wr, depth, four);
+                    for (int j = 0; j < 4; j++) c.Acc[r * units + u + j] = four[j] - c.Zps[r] * c.Sums[u + j];
+                }
+            }
+        }
+        for (; u < u1; u++)
+        {
+            sbyte* wr = c.W + (long)u * depth;
+            for (int r = 0; r < rows; r++)
+                c.Acc[r * units + u] = Dot(c.Xq + (long)r * depth, wr, depth) - c.Zps[r] * c.Sums[u];
+        }
     }
 
     /// <summary>Σ x·w for the four consecutive weight rows at <paramref name="w"/> (row length n ≥ 32), exactly (AVX2).</summary>
