@@ -39,6 +39,17 @@ public class Int8MatVecTests
     }
 
     [Fact]
+    public void ManyRowsKeepTheGeneralKernel()
+    {
+        var wq = new QuantizationParams { Scale = [0.01f, 0.02f], ZeroPoint = [0, 0] };
+        var g = new SingleOpModel(BuiltinOperator.FullyConnected)
+            .Input("x", TensorType.Float32, [Int8MatVecKernel.MaxRows + 1, 4]).ConstRaw("w", TensorType.Int8, [2, 4], new byte[8], wq)
+            .Output("y", TensorType.Float32).Build();
+        using var m = CompiledModel.FromGraph(g);
+        Assert.Equal("cpu.fully_connected.hybrid", m.DefaultSignature.Placement[0].Kernel);
+    }
+
+    [Fact]
     public void TwoThreadsGiveBitIdenticalResults()
     {
         const int rows = 3, depth = 1030, units = 601; // above the hand-off threshold; odd split remainder

@@ -18,6 +18,9 @@ namespace LiteRt.Runtime.Cpu.Kernels.Decoder;
 /// </summary>
 public static unsafe class Int8MatVecKernel
 {
+    /// <summary>Largest input row count it is chosen for (LLM prefill chunks; more rows go to the general kernel).</summary>
+    public const int MaxRows = 256;
+
     private sealed class State
     {
         public FullyConnectedDims D;
