@@ -54,4 +54,16 @@ public static class ErrorCodes
     public const string DynamicShape = "LRT1009";
     /// <summary>A conversion option is invalid (e.g. an InputShapes entry naming no input).</summary>
     public const string BadOption = "LRT1010";
+
+    // LRT11xx: Hugging Face checkpoints (config.json, safetensors, torch.save files).
+    /// <summary>A checkpoint file is malformed: safetensors header out of bounds, bad JSON, truncated zip or pickle.</summary>
+    public const string BadCheckpoint = "LRT1101";
+    /// <summary>config.json names an unknown model_type, or a field/value the decoder builder does not support.</summary>
+    public const string UnsupportedModelConfig = "LRT1102";
+    /// <summary>A tensor the architecture needs is missing, or has the wrong shape or an unsupported dtype.</summary>
+    public const string BadCheckpointTensor = "LRT1103";
+    /// <summary>A pickle asks for a global outside the tensor state-dict allow-list (e.g. os.system); nothing ran.</summary>
+    public const string RefusedPickleGlobal = "LRT1104";
+    /// <summary>The folder holds no checkpoint this importer reads (config.json plus safetensors or pytorch_model*.bin).</summary>
+    public const string NoCheckpoint = "LRT1105";
 }

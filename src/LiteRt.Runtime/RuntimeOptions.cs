@@ -25,4 +25,11 @@ public sealed record RuntimeOptions
     /// made at load.
     /// </summary>
     public bool RequirePrecomputedPlan { get; init; }
+
+    /// <summary>
+    /// Threads a kernel may use for one large op (1 = run on the calling thread only, the default). With 2, the int8
+    /// FULLY_CONNECTED of LLM decode/prefill splits its output channels with one process-wide helper thread (when
+    /// another model is using the helper, the op simply runs on the calling thread). Results do not depend on it.
+    /// </summary>
+    public int IntraOpThreads { get; init; } = 1;
 }

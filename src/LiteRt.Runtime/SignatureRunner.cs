@@ -109,6 +109,38 @@ public sealed class SignatureRunner : IDisposable
         _plan.Replan(shapes);
     }
 
+    /// <summary>
+    /// Places the input and the output called <paramref name="name"/> in <paramref name="memory"/> (the same bytes for
+    /// both), instead of in this signature's arena: an op whose output aliases its input then updates it in place (the
+    /// KV cache: <c>litert.gqa_attention</c> writes only the new rows), and the same memory can be bound to several
+    /// signatures so that prefill and decode share one cache with no copies. The binding survives
+    /// <see cref="ResizeInput"/>; <paramref name="memory"/> must stay alive while the runner is used.
+    /// </summary>
+    public void BindInPlace(string name, TensorMemory memory) => BindInPlace([new KeyValuePair<string, TensorMemory>(name, memory)]);
+
+    /// <summary>
+    /// Several <see cref="BindInPlace(string, TensorMemory)"/> at once, re-planning memory once (a model's 2 × layers
+    /// caches: bind them together).
+    /// </summary>
+    public void BindInPlace(IEnumerable<KeyValuePair<string, TensorMemory>> bindings)
+    {
+        var all = new List<(int[] Indices, TensorMemory Memory)>();
+        foreach (var (name, memory) in bindings)
+        {
+            ArgumentNullException.ThrowIfNull(memory);
+            var indices = Signature.Inputs.Where(i => i.Name == name).Concat(Signature.Outputs.Where(o => o.Name == name)).Select(s => s.TensorIndex).ToArray();
+            if (indices.Length == 0) throw new KeyNotFoundException($"signature '{Key}' has no input or output '{name}'");
+            foreach (int index in indices)
+            {
+                long need = _plan.Tensors[index].ByteLength;
+                if (memory.ByteLength < need)
+                    throw new ArgumentException($"'{name}' needs {need} bytes; the memory holds {memory.ByteLength}");
+            }
+            all.Add((indices, memory));
+        }
+        _plan.Bind(all);
+    }
+
     /// <summary>Runs the signature on the current inputs. Allocates nothing once planned.</summary>
     public void Run() => _plan.Run();
 

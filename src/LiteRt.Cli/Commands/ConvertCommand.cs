@@ -5,21 +5,30 @@ using LiteRt.Graph;
 
 namespace LiteRt.Cli.Commands;
 
-/// <summary><c>litert convert model.onnx -o model.tflite [--input-shapes name:1x3x224x224]</c>: the compiler from the command line.</summary>
+/// <summary>
+/// <c>litert convert model.onnx -o model.tflite [--input-shapes name:1x3x224x224]</c>: the compiler from the command line;
+/// <c>litert convert &lt;checkpoint dir&gt; -o model.tflite [--quantize dynamic_int8] [--max-context 4096] [--prefill-lengths 32,128]</c>
+/// converts a Hugging Face decoder checkpoint (see <see cref="ConvertCheckpoint"/>).
+/// </summary>
 internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var model = new Argument<FileInfo>("model") { Description = "The source model (.onnx; external data files next to it)" };
+        var model = new Argument<FileInfo>("model") { Description = "The source model (.onnx; external data files next to it), or a Hugging Face checkpoint folder" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "The .tflite to write (default: the model's name with .tflite)" };
         var shapes = new Option<string?>("--input-shapes")
         {
             Description = "Fixed shapes for dynamic inputs: name:1x3x224x224[,name2:1x10] (? keeps a dim dynamic)",
         };
-        var cmd = new Command("convert", "Convert an ONNX model to LiteRT (.tflite)") { model, output, shapes };
+        var llm = ConvertCheckpoint.Options.Create();
+        var cmd = new Command("convert", "Convert an ONNX model or a Hugging Face decoder checkpoint folder to LiteRT (.tflite)")
+        {
+            model, output, shapes, llm.MaxContext, llm.Quantize, llm.PrefillLengths,
+        };
         cmd.SetAction(parse => CliErrors.Run(() =>
         {
             var file = parse.GetValue(model)!;
+            if (Directory.Exists(file.FullName)) return ConvertCheckpoint.Run(file.FullName, parse.GetValue(output)?.FullName, llm, parse);
             if (!file.Exists) throw new UsageException($"model file not found: {file.FullName}");
             string outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(file.FullName, ".tflite");
             try

@@ -28,6 +28,7 @@ public static class OpCatalog
         NeuralNetOps.Register(Add);
         DataMovementOps.Register(Add);
         ExtraOps.Register(Add);
+        DecoderOps.Register(Add);
         return d;
     }
 }

@@ -36,7 +36,8 @@ public static class CpuKernelRegistry
             if (!d.TryGetValue(k.Op, out var list)) d[k.Op] = list = [];
             list.Add(k);
         }
-        Kernels.QuantizedKernels.Register(Add); // first: its fast int8 kernels take precedence where they accept a node
+        Kernels.DecoderKernels.Register(Add); // first: its direct int8 FULLY_CONNECTED reads weights in place (same results)
+        Kernels.QuantizedKernels.Register(Add); // next: its fast int8 kernels take precedence where they accept a node
         Kernels.ElementwiseKernels.Register(Add);
         Kernels.NeuralNetKernels.Register(Add);
         Kernels.DataMovementKernels.Register(Add);

@@ -20,7 +20,9 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     private readonly PreparedNode[] _nodes;
     private readonly List<MemoryHandle> _pins = [];
     private readonly HashSet<int> _persistent;
+    private readonly Dictionary<int, TensorMemory> _bound = [];
     private byte* _arena;
+    private byte* _arenaBase;
     private long _arenaBytes;
     private byte* _variables;
     private readonly RuntimeOptions _options;
@@ -74,7 +76,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             var op = sg.Operations[i];
             var inputs = op.Inputs.Select(k => k >= 0 ? _tensors[k] : null).ToArray();
             var outputs = op.Outputs.Select(k => _tensors[k]).ToArray();
-            var node = new PreparedNode(i, op, sg.Describe(i), inputs, outputs) { SubgraphTensors = _tensors };
+            var node = new PreparedNode(i, op, sg.Describe(i), inputs, outputs) { SubgraphTensors = _tensors, Threads = Math.Max(1, options.IntraOpThreads) };
             _nodes[i] = node;
             if (OpCatalog.Find(op.Op) is null)
             {
@@ -131,6 +133,14 @@ internal sealed unsafe class ExecutionPlan : IDisposable
     public bool UsesPrecomputedLayout { get; private set; }
 
     private static bool AcceptsAll(PreparedNode node) => true;
+
+    /// <summary>Puts these tensors in caller memory (see <see cref="SignatureRunner.BindInPlace(string, TensorMemory)"/>) from now on.</summary>
+    public void Bind(IEnumerable<(int[] Indices, TensorMemory Memory)> bindings)
+    {
+        foreach (var (indices, memory) in bindings)
+            foreach (int i in indices) _bound[i] = memory;
+        AllocateMemory();
+    }
 
     /// <summary>Recomputes shapes, re-prepares kernels and lays out the arena for these subgraph-input shapes.</summary>
     public void Replan(IReadOnlyDictionary<int, int[]> inputShapes)
@@ -204,7 +214,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         for (int i = 0; i < _tensors.Length; i++)
         {
             var rt = _tensors[i];
-            if (rt.IsConstant) continue;
+            if (rt.IsConstant || _bound.ContainsKey(i)) continue;
             if (rt.Source.IsVariable)
             {
                 variableOffsets[i] = variableBytes;
@@ -236,13 +246,17 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         if (arenaBytes + variableBytes > _options.MaxArenaBytes)
             throw new LiteRtModelException($"the model needs {arenaBytes + variableBytes} bytes of working memory, over the {_options.MaxArenaBytes}-byte limit (RuntimeOptions.MaxArenaBytes)");
         if (_planOnly) return;
-        if (_arena is not null && arenaBytes > _arenaBytes) { NativeMemory.AlignedFree(_arena); _arena = null; }
+        // Reallocate when the arena must grow, or shrinks a lot (e.g. KV caches moved out by Bind): a fresh zeroed
+        // allocation is not touched until used, so large arenas cost no resident memory before they run.
+        if (_arena is not null && (arenaBytes > _arenaBytes || arenaBytes < _arenaBytes / 2)) FreeArena();
         if (_arena is null)
         {
-            _arena = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(arenaBytes, ArenaPlanner.Alignment), ArenaPlanner.Alignment);
+            long size = Math.Max(arenaBytes, ArenaPlanner.Alignment);
+            _arenaBase = (byte*)NativeMemory.AllocZeroed((nuint)(size + ArenaPlanner.Alignment));
+            _arena = (byte*)(((nint)_arenaBase + ArenaPlanner.Alignment - 1) & ~(nint)(ArenaPlanner.Alignment - 1));
             _arenaBytes = arenaBytes;
         }
-        NativeMemory.Clear(_arena, (nuint)Math.Max(arenaBytes, 1));
+        else NativeMemory.Clear(_arena, (nuint)Math.Max(arenaBytes, 1));
         for (int r = 0; r < requests.Count; r++)
         {
             int id = requests[r].Id;
@@ -257,6 +271,14 @@ internal sealed unsafe class ExecutionPlan : IDisposable
             NativeMemory.Clear(_variables, (nuint)variableBytes);
         }
         foreach (var (i, off) in variableOffsets) _tensors[i].Data = _variables + off;
+        foreach (var (i, memory) in _bound) _tensors[i].Data = memory.Pointer;
+    }
+
+    private void FreeArena()
+    {
+        if (_arenaBase is not null) NativeMemory.Free(_arenaBase);
+        _arenaBase = null;
+        _arena = null;
     }
 
     /// <summary>A build-time layout applies when the runtime asks for exactly the same blocks (ids and sizes, in order).</summary>
@@ -305,7 +327,7 @@ internal sealed unsafe class ExecutionPlan : IDisposable
 
     public void Dispose()
     {
-        if (_arena is not null) { NativeMemory.AlignedFree(_arena); _arena = null; }
+        FreeArena();
         if (_variables is not null) { NativeMemory.AlignedFree(_variables); _variables = null; }
         foreach (var p in _pins) p.Dispose();
         _pins.Clear();

@@ -43,6 +43,9 @@ public sealed unsafe class PreparedNode
     public Span<T> ScratchSpan<T>(long byteOffset, int count) where T : unmanaged =>
         new(Scratch + byteOffset, count);
 
+    /// <summary>Threads the kernel may use (<see cref="RuntimeOptions.IntraOpThreads"/>).</summary>
+    public int Threads { get; internal set; } = 1;
+
     /// <summary>The kernel chosen for this node.</summary>
     public CpuKernel? Kernel { get; internal set; }
 

@@ -38,16 +38,21 @@ public static unsafe class BlockwiseFullyConnectedKernel
         var (scales, block) = DynamicQuantization.BlockwiseScales(node, weights, d.Units, d.Depth);
         var (min, max) = FusedActivation.FloatRange(d.Activation);
         int blocks = d.Depth / block;
-        var packed = weights.AsReadOnlySpan<byte>();
-        var sums = new int[d.Units * blocks];
-        for (int u = 0; u < d.Units; u++)
-            for (int b = 0; b < blocks; b++)
-            {
-                int s = 0;
-                long start = (long)u * d.Depth + (long)b * block;
-                for (int k = 0; k < block; k++) s += DynamicQuantization.Int4At(packed, start + k);
-                sums[u * blocks + b] = s;
-            }
+        // Shared by the signatures that use the same weights (an LLM's prefill_N and decode).
+        var sums = Decoder.WeightDerivedCache.GetOrAdd(weights, $"int4 block sums {d.Units}x{d.Depth}/{block}", () =>
+        {
+            var packed = weights.AsReadOnlySpan<byte>();
+            var result = new int[d.Units * blocks];
+            for (int u = 0; u < d.Units; u++)
+                for (int b = 0; b < blocks; b++)
+                {
+                    int s = 0;
+                    long start = (long)u * d.Depth + (long)b * block;
+                    for (int k = 0; k < block; k++) s += DynamicQuantization.Int4At(packed, start + k);
+                    result[u * blocks + b] = s;
+                }
+            return result;
+        });
         var st = new State
         {
             D = d, Scales = scales, BlockSums = sums, Block = block, Blocks = blocks, Min = min, Max = max,

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using LiteRt.Compiler;
+using LiteRt.Compiler.Import.HuggingFace;
+
+namespace LiteRt.Cli.Commands;
+
+/// <summary><c>litert convert &lt;dir&gt;</c> for a Hugging Face decoder checkpoint: prefill_N/decode signatures, progress on stderr.</summary>
+internal static class ConvertCheckpoint
+{
+    public sealed record Options(Option<int?> MaxContext, Option<string?> Quantize, Option<string?> PrefillLengths)
+    {
+        public static Options Create() => new(
+            new Option<int?>("--max-context") { Description = "Checkpoint folders: KV-cache rows (default 4096)" },
+            new Option<string?>("--quantize") { Description = "Checkpoint folders: none | fp16 | dynamic_int8 | blockwise_int4 (default none)" },
+            new Option<string?>("--prefill-lengths") { Description = "Checkpoint folders: prefill signature lengths, e.g. 32,128 (the default)" });
+    }
+
+    public static int Run(string dir, string? outPath, Options o, ParseResult parse)
+    {
+        outPath ??= Path.Combine(dir, Path.GetFileName(Path.TrimEndingDirectorySeparator(dir)) + ".tflite");
+        try
+        {
+            var options = new LlmConvertOptions
+            {
+                MaxContext = parse.GetValue(o.MaxContext) ?? 4096,
+                Weights = LlmConvertOptions.ParseWeights(parse.GetValue(o.Quantize) ?? "none"),
+                PrefillLengths = ParseLengths(parse.GetValue(o.PrefillLengths)) ?? LlmConvertOptions.DefaultPrefillLengths,
+                Progress = line => Console.Error.WriteLine(line),
+            };
+            var r = LlmConverter.Convert(dir, outPath, options);
+            Console.WriteLine($"{dir} → {r.OutputPath} ({r.Bytes:N0} bytes, {r.Signatures} signatures, {r.Weights} weights, {r.Elapsed.TotalSeconds:F1} s)");
+            return ExitCodes.Ok;
+        }
+        catch (LiteRtCompileException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.Code == ErrorCodes.BadOption ? ExitCodes.Usage : ExitCodes.ModelError;
+        }
+    }
+
+    private static int[]? ParseLengths(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out result[i]))
+                throw new LiteRtCompileException(ErrorCodes.BadOption, $"--prefill-lengths: '{parts[i]}' is not an integer");
+        return [.. result.Order()];
+    }
+}
