@@ -4,7 +4,11 @@ using LiteRt.Compiler.Import.HuggingFace;
 
 namespace LiteRt.Cli.Commands;
 
-/// <summary><c>litert convert &lt;dir&gt;</c> for a Hugging Face decoder checkpoint: prefill_N/decode signatures, progress on stderr.</summary>
+/// <summary>
+/// <c>litert convert &lt;dir&gt;</c> for a Hugging Face decoder checkpoint: prefill_N/decode signatures, progress on
+/// stderr. An output ending in <c>.litertlm</c> is a bundle: the converted model with the checkpoint's tokenizer and
+/// generation settings (the model is converted into a temporary file beside it first, then streamed in).
+/// </summary>
 internal static class ConvertCheckpoint
 {
     public sealed record Options(Option<int?> MaxContext, Option<string?> Quantize, Option<string?> PrefillLengths)
@@ -27,9 +31,28 @@ internal static class ConvertCheckpoint
                 PrefillLengths = ParseLengths(parse.GetValue(o.PrefillLengths)) ?? LlmConvertOptions.DefaultPrefillLengths,
                 Progress = line => Console.Error.WriteLine(line),
             };
-            var r = LlmConverter.Convert(dir, outPath, options);
-            Console.WriteLine($"{dir} → {r.OutputPath} ({r.Bytes:N0} bytes, {r.Signatures} signatures, {r.Weights} weights, {r.Elapsed.TotalSeconds:F1} s)");
+            bool bundle = outPath.EndsWith(".litertlm", StringComparison.OrdinalIgnoreCase);
+            string modelPath = bundle ? outPath + ".tflite.tmp" : outPath;
+            try
+            {
+                var r = LlmConverter.Convert(dir, modelPath, options);
+                if (bundle)
+                {
+                    var written = LiteRt.Lm.Bundle.LlmBundle.Write(outPath, modelPath, dir);
+                    foreach (string note in written.Notes) Console.Error.WriteLine("note: " + note);
+                }
+                Console.WriteLine($"{dir} → {outPath} ({new FileInfo(outPath).Length:N0} bytes, {r.Signatures} signatures, {r.Weights} weights, {r.Elapsed.TotalSeconds:F1} s)");
+            }
+            finally
+            {
+                if (bundle) File.Delete(modelPath);
+            }
             return ExitCodes.Ok;
+        }
+        catch (LiteRt.Lm.Bundle.LlmBundleException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.ModelError;
         }
         catch (LiteRtCompileException e)
         {

@@ -8,7 +8,11 @@ namespace LiteRt.Lm.Engine;
 /// <c>logits</c>. The KV cache lives in the signatures' own cache input buffers between calls.
 /// </summary>
 /// <remarks>
-/// The runtime gives every signature its own input and output buffers, so after a run the updated cache rows —
+/// Models whose caches are updated by the converter's attention op (<c>litert.gqa_attention</c>: it writes only the
+/// new rows, and a padding slot with <c>input_pos = -1</c> writes and attends nothing) share one memory per cache
+/// between every signature's input and output (<see cref="SignatureRunner.BindInPlace(IEnumerable{KeyValuePair{string, TensorMemory}})"/>):
+/// nothing is copied, and padded prefill chunks give the last real token's logits directly.
+/// Other models get the general path: the runtime gives every signature its own input and output buffers, so after a run the updated cache rows —
 /// only <c>[position, position + N)</c>, the rows a call writes — are copied from the output back into the input
 /// (a few KB per decoded token, not the whole cache). When the next call uses another signature, the valid rows
 /// are copied once into that signature's inputs. A chunk shorter than the chosen signature is padded with token 0 at
@@ -26,6 +30,7 @@ public sealed class CompiledModelBackend : ILlmBackend
     private readonly int _rowFloats;                 // floats per cache row (heads × head_dim); 0 when rows are not contiguous
     private DecoderSignature? _holder;               // the signature whose cache inputs hold rows [0, _valid)
     private int _valid;
+    private readonly TensorMemory[]? _shared;        // one memory per cache, bound in place on every signature
 
     /// <param name="model">A model following the decoder contract.</param>
     /// <param name="ownsModel">Dispose the model with the backend.</param>
@@ -59,6 +64,12 @@ public sealed class CompiledModelBackend : ILlmBackend
                 throw new NotSupportedException($"signature '{s.Runner.Key}': {s.Vocab} logits per position; decode has {VocabSize}");
         }
         PrefillLengths = _prefill.Length > 0 ? _prefill.Select(s => s.Length).ToArray() : [1];
+        if (UpdatesCachesInPlace(_decode.Runner))
+        {
+            _shared = _decode.CacheIn.Select(b => new TensorMemory(b.ByteLength)).ToArray();
+            foreach (var s in _prefill.Append(_decode))
+                s.Runner.BindInPlace(s.CacheIn.Select((b, i) => new KeyValuePair<string, TensorMemory>(b.Name, _shared[i])).ToList());
+        }
         _scratchTokens = new int[Math.Max(PrefillLengths[^1], 1)];
     }
 
@@ -72,6 +83,14 @@ public sealed class CompiledModelBackend : ILlmBackend
     public int CacheTensorCount => _decode.CacheIn.Length;
 
     public CompiledModel Model => _model;
+
+    /// <summary>True when the caches are shared in place (no copies between calls or signatures).</summary>
+    public bool SharesCacheInPlace => _shared is not null;
+
+    /// <summary>Every cache of the model goes through the converter's in-place attention op (one per layer, two caches each).</summary>
+    private static bool UpdatesCachesInPlace(SignatureRunner decode) =>
+        decode.Placement.Count(p => p.Kernel.StartsWith("cpu.custom.gqa_attention", StringComparison.Ordinal)) * 2
+        == decode.Inputs.Count(b => b.Name.StartsWith("kv_cache_", StringComparison.Ordinal));
 
     public void Prefill(ReadOnlySpan<int> tokens, int startPosition, Span<float> lastLogits)
     {
@@ -98,10 +117,15 @@ public sealed class CompiledModelBackend : ILlmBackend
     public void Reset()
     {
         // Rows past the valid prefix are never attended by a causal model; zeroing keeps runs reproducible anyway.
-        foreach (var s in _prefill.Append(_decode))
-            foreach (var b in s.CacheIn) b.Bytes.Clear();
+        if (_shared is not null) foreach (var m in _shared) m.Clear();
+        else
+            foreach (var s in _prefill.Append(_decode))
+                foreach (var b in s.CacheIn) b.Bytes.Clear();
         _valid = 0;
     }
+
+    /// <summary>Whether running <paramref name="count"/> real tokens on <paramref name="s"/> yields the last one's logits.</summary>
+    private bool GivesLogitsFor(DecoderSignature s, int count) => s.GivesLogitsFor(count) || (_shared is not null && s.Logits is not null);
 
     /// <summary>Runs the best signature for the start of <paramref name="tokens"/>; returns how many tokens it consumed.</summary>
     private int Run(ReadOnlySpan<int> tokens, int position, Span<float> lastLogits)
@@ -112,7 +136,7 @@ public sealed class CompiledModelBackend : ILlmBackend
         foreach (var s in _prefill)
         {
             if (s.Length < r || s.Length > room) continue;
-            if (s.GivesLogitsFor(r)) { RunSignature(s, tokens, position, lastLogits); return r; }
+            if (GivesLogitsFor(s, r)) { RunSignature(s, tokens, position, lastLogits); return r; }
             // Its logits would not be the last token's: prefill all but the last token, then decode that one.
             if (r == 1) break;
             RunSignature(s, tokens[..(r - 1)], position, default);
@@ -124,7 +148,7 @@ public sealed class CompiledModelBackend : ILlmBackend
             var s = _prefill[i];
             if (s.Length > r || s.Length > room) continue;
             bool last = s.Length == r;
-            if (last && !s.GivesLogitsFor(r)) continue;
+            if (last && !GivesLogitsFor(s, r)) continue;
             RunSignature(s, tokens[..s.Length], position, last ? lastLogits : default);
             return s.Length;
         }
@@ -139,13 +163,14 @@ public sealed class CompiledModelBackend : ILlmBackend
         var pos = s.Positions.AsSpan<int>();
         tokens.CopyTo(ids);
         ids[tokens.Length..].Clear();
-        for (int i = 0; i < pos.Length; i++) pos[i] = position + i;
+        // In-place attention: padding slots say -1 (no write, no logits); otherwise they take the following positions.
+        for (int i = 0; i < pos.Length; i++) pos[i] = _shared is not null && i >= tokens.Length ? -1 : position + i;
         if (s.Mask is { } mask) FillMask(mask.AsSpan<float>(), position, s.Length);
         s.Runner.Run();
 
-        // Bring the rows this run wrote back into the inputs, for the next run.
-        int rows = Math.Min(s.Length, MaxContext - position);
-        for (int i = 0; i < s.CacheIn.Length; i++)
+        // Bring the rows this run wrote back into the inputs, for the next run (shared caches are already there).
+        int rows = _shared is null ? Math.Min(s.Length, MaxContext - position) : 0;
+        for (int i = 0; i < s.CacheIn.Length && rows > 0; i++)
         {
             if (_rowFloats > 0)
             {
@@ -166,7 +191,7 @@ public sealed class CompiledModelBackend : ILlmBackend
     /// <summary>Makes <paramref name="s"/>'s cache inputs hold the valid rows (a copy when another signature ran last).</summary>
     private void MoveCacheTo(DecoderSignature s)
     {
-        if (_holder == s) return;
+        if (_holder == s || _shared is not null) { _holder = s; return; }
         if (_holder is not null && _valid > 0)
         {
             for (int i = 0; i < s.CacheIn.Length; i++)
@@ -208,5 +233,6 @@ public sealed class CompiledModelBackend : ILlmBackend
     {
         if (_ownsModel) _model.Dispose();
         _owner?.Dispose();
+        if (_shared is not null) foreach (var m in _shared) m.Dispose();
     }
 }
