@@ -57,10 +57,10 @@ public class QuantizationFiguresTests(ITestOutputHelper output)
         return
         [
             new("conv_fc_mnist", "shared .tflite (Keras)", "synthetic handwritten digits", () => Shared("conv_fc_mnist", "model.tflite"),
-                (s, rng) => SyntheticDigits.Draw(digit++ % 10, rng).Select(x => (double)x).ToArray(), 64, 40, FcHeavy: true, MeasureLayers: true, RealLiteRtPerOp: true),
+                (s, rng) => SyntheticDigits.Draw(digit++ % 10, rng).Select(x => (double)x).ToArray(), 100, 200, FcHeavy: true, MeasureLayers: true, RealLiteRtPerOp: true),
             new("ImageClassifier shapes", "samples/ImageClassifier/Models/shapes.onnx (trained by the repo)", "drawn shapes (the training script's generator)",
                 () => SharedData.RepoRoot is { } r ? ModelConverter.Convert(Path.Combine(r, "samples", "ImageClassifier", "Models", "shapes.onnx")) : null,
-                (s, rng) => SyntheticShapes.DrawChw(shape++ % 5, rng).Select(x => (double)x).ToArray(), 64, 40, FcHeavy: false, MeasureLayers: true, RealLiteRtPerOp: true),
+                (s, rng) => SyntheticShapes.DrawChw(shape++ % 5, rng).Select(x => (double)x).ToArray(), 100, 200, FcHeavy: false, MeasureLayers: true, RealLiteRtPerOp: true),
             new("torchvision mobilenet_v2", "shared ONNX (random weights, seed 0), converted", "smooth random images, ImageNet-normalized",
                 () => Shared("torchvision_mobilenet_v2", "mobilenet_v2_seed0.onnx"), ImageNetChw, 24, 8, FcHeavy: false, MeasureLayers: false, RealLiteRtPerOp: true),
             new("torchvision squeezenet1_1", "ParityModels ONNX (random weights), converted", "smooth random images, ImageNet-normalized",
@@ -155,7 +155,15 @@ public class QuantizationFiguresTests(ITestOutputHelper output)
     private string CheckRealLiteRt(ModelGraph q, Subject s, string scheme, IReadOnlyDictionary<string, NpyArray> sample, List<string> failures)
     {
         var inputs = q.SignaturesOrDefault()[0].Inputs.Select(i => sample[i.Name]).ToList();
-        var e2e = LiteRtAgreement.EndToEnd(q, inputs, scheme);
+        List<Agreement> e2e;
+        try { e2e = LiteRtAgreement.EndToEnd(q, inputs, scheme); }
+        catch (InvalidOperationException e)
+        {
+            string why = e.Message.Split('\n').FirstOrDefault(l => l.Contains("Error", StringComparison.Ordinal)) ?? e.Message.Split('\n')[0];
+            failures.Add($"{s.Name} {scheme}: real LiteRT cannot run our file: {why.Trim()}");
+            output.WriteLine(e.Message);
+            return "**fails to run**: " + why.Trim();
+        }
         var worst = new List<string>();
         foreach (var a in e2e)
         {
@@ -166,6 +174,10 @@ public class QuantizationFiguresTests(ITestOutputHelper output)
         var perOp = LiteRtAgreement.PerOp(q, inputs, scheme);
         double steps = perOp.Where(a => !double.IsNaN(a.Steps)).Select(a => a.Steps).DefaultIfEmpty(0).Max();
         double floatRel = perOp.Where(a => double.IsNaN(a.Steps)).Select(a => a.MaxDiff / Math.Max(1, a.MaxAbs)).DefaultIfEmpty(0).Max();
+        foreach (var a in perOp.Where(a => double.IsNaN(a.Steps)).OrderByDescending(a => a.MaxDiff / Math.Max(1, a.MaxAbs)).Take(3))
+            output.WriteLine($"  per op, float output: {a}");
+        foreach (var a in perOp.Where(a => !double.IsNaN(a.Steps)).OrderByDescending(a => a.Steps).Take(3))
+            output.WriteLine($"  per op, integer output: {a}");
         foreach (var a in perOp.Where(a => !double.IsNaN(a.Steps) && a.Steps > 1))
             failures.Add($"{s.Name} {scheme}: real LiteRT differs by more than one step: {a}");
         foreach (var a in perOp.Where(a => double.IsNaN(a.Steps) && a.MaxDiff > 1e-4 * Math.Max(1, a.MaxAbs)))
