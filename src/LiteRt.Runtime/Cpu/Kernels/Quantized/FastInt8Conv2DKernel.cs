@@ -193,9 +193,18 @@ public static unsafe class FastInt8Conv2DKernel
                 pos += d.FilterWidth * cg;
                 continue;
             }
+            int ix0 = ox * a.StrideWidth - d.Window.PadLeft;
+            if (a.DilationWidth == 1 && ix0 >= 0 && ix0 + d.FilterWidth <= d.InWidth)
+            {
+                // The whole filter row lies inside the image: one contiguous run of FilterWidth pixels (one group, NHWC).
+                int run = d.FilterWidth * cg;
+                QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix0) * d.InChannels, run), patch.Slice(pos, run), 0);
+                pos += run;
+                continue;
+            }
             for (int kx = 0; kx < d.FilterWidth; kx++, pos += cg)
             {
-                int ix = ox * a.StrideWidth - d.Window.PadLeft + kx * a.DilationWidth;
+                int ix = ix0 + kx * a.DilationWidth;
                 if (ix < 0 || ix >= d.InWidth) patch.Slice(pos, cg).Fill((short)zp);
                 else QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix) * d.InChannels, cg), patch.Slice(pos, cg), 0);
             }
