@@ -6,7 +6,8 @@
 #   3. quantizes static_int8 with them (litert quantize; 20% held back for the fidelity report),
 #   4. times both in one process, interleaved (litert bench float.tflite --compare int8.tflite) and prints the ratio.
 #   bash scripts/bench-quant.sh [runs] [calibration-samples]
-# Env: LITERT_ARTIFACTS (build output, as for dotnet build), MODEL (another .onnx or .tflite), KEEP=1 keeps the work folder.
+# Env: LITERT_ARTIFACTS (build output, as for dotnet build), MODEL (another .onnx or .tflite), KEEP=1 keeps the work folder,
+# PROFILE=1 adds per-kernel timings (litert bench --profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-30}"
@@ -70,4 +71,6 @@ litert quantize "$work/float.tflite" --recipe static_int8 --calibration "$work/c
 ls -l "$work/float.tflite" "$work/int8.tflite" | awk '{print $5, $9}'
 
 echo "== benchmark (one thread, interleaved, $runs runs each)"
-litert bench "$work/float.tflite" --compare "$work/int8.tflite" --runs "$runs" | tee "$work/bench.txt"
+profile=()
+[ "${PROFILE:-0}" = 1 ] && profile=(--profile)
+litert bench "$work/float.tflite" --compare "$work/int8.tflite" --runs "$runs" "${profile[@]}" | tee "$work/bench.txt"
