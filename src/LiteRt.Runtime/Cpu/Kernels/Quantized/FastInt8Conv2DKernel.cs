@@ -131,13 +131,13 @@ public static unsafe class FastInt8Conv2DKernel
         var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f1) + e.Zp, e.Min), e.Max);
         var s16 = Vector256.Narrow(q0, q1);
         var s8 = Vector256.Narrow(s16, s16).GetLower();
-        if (cols == Panel) s8.AsSByte().Store(dst);
+        // No stackalloc and no call here: Store16 must inline into the tiles, or the JIT keeps the accumulators of the
+        // rows still to store on the stack and spills them in every iteration of the k loop (no callee-saved YMM
+        // registers in the System V ABI), which made this kernel no faster than the float one.
+        var bytes = s8.AsSByte();
+        if (cols == Panel) bytes.Store(dst);
         else
-        {
-            sbyte* tmp = stackalloc sbyte[Panel];
-            s8.AsSByte().Store(tmp);
-            for (int i = 0; i < cols; i++) dst[i] = tmp[i];
-        }
+            for (int i = 0; i < cols; i++) dst[i] = bytes.GetElement(i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
