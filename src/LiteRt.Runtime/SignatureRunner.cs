@@ -144,5 +144,26 @@ public sealed class SignatureRunner : IDisposable
     /// <summary>Runs the signature on the current inputs. Allocates nothing once planned.</summary>
     public void Run() => _plan.Run();
 
+    /// <summary>
+    /// Runs <paramref name="runs"/> times timing every operation (for profiling: which kernels dominate); returns each
+    /// operation's kernel, description and mean milliseconds per run, in execution order.
+    /// </summary>
+    public IReadOnlyList<OpTiming> ProfileOps(int runs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        var ticks = new long[_plan.NodeCount];
+        for (int r = 0; r < runs; r++) _plan.RunProfiled(ticks);
+        var result = new List<OpTiming>(ticks.Length);
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            var (kernel, node) = _plan.NodeInfo(i);
+            result.Add(new OpTiming(i, kernel, node, ticks[i] * 1000.0 / System.Diagnostics.Stopwatch.Frequency / runs));
+        }
+        return result;
+    }
+
     public void Dispose() => _plan.Dispose();
 }
+
+/// <summary>One operation's share of a profiled run (<see cref="SignatureRunner.ProfileOps"/>).</summary>
+public sealed record OpTiming(int Index, string Kernel, string Operation, double Milliseconds);

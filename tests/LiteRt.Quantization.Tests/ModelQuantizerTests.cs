@@ -124,4 +124,42 @@ public class ModelQuantizerTests(ITestOutputHelper output)
         foreach (var a in perOp) output.WriteLine("per op: " + a);
         Assert.All(perOp.Where(a => !double.IsNaN(a.Steps)), a => Assert.True(a.Steps <= 1, a.ToString()));
     }
+
+    /// <summary>
+    /// ONNX MaxPool with padding imports as PADV2 (constant −FLT_MAX) + MAX_POOL_2D. The pad value must not enter the
+    /// activation range: PADV2 runs in int8 with its input's parameters and the constant stored as the lowest level.
+    /// </summary>
+    [Fact]
+    public void Max_pool_padding_with_a_huge_negative_constant_quantizes_to_the_lowest_level()
+    {
+        var f = TensorType.Float32;
+        var rng = new Random(3);
+        var b = new GraphBuilder();
+        int x = b.Input("image", f, [1, 8, 8, 3]);
+        int conv = b.Op(BuiltinOperator.Conv2d, [x, b.Const("conv/w", f, [8, 3, 3, 3], TestData.Uniform(rng, 216, -0.4, 0.4)), b.Const("conv/b", f, [8], TestData.Uniform(rng, 8, -0.2, 0.2))],
+            "conv", f, Zoo.Opt(BuiltinOptionsType.Conv2DOptions, ("padding", Padding.Same), ("stride_w", 1), ("stride_h", 1)));
+        int pad = b.Op(BuiltinOperator.Padv2, [conv, b.Const("pads", TensorType.Int32, [4, 2], [0, 0, 1, 1, 1, 1, 0, 0]), b.Const("pad_value", f, [], [-3.4028234663852886e38])],
+            "padded", f, Zoo.Opt(BuiltinOptionsType.PadV2Options));
+        int pool = b.Op(BuiltinOperator.MaxPool2d, [pad], "pool", f,
+            Zoo.Opt(BuiltinOptionsType.Pool2DOptions, ("padding", Padding.Valid), ("stride_w", 2), ("stride_h", 2), ("filter_width", 3), ("filter_height", 3)));
+        b.Output(pool);
+        var model = b.Build();
+
+        var (q, report) = ModelQuantizer.Quantize(model, QuantizationRecipe.Preset("static_int8"), Zoo.ActivationsCalibration(20, 300));
+        output.WriteLine(report.ToText());
+        var sg = q.Main;
+        var padOp = sg.Operations.Single(o => o.Op == BuiltinOperator.Padv2);
+        Assert.Equal(TensorType.Int8, sg.Tensors[padOp.Inputs[0]].Type);
+        var value = sg.Tensors[padOp.Inputs[2]];
+        Assert.Equal(TensorType.Int8, value.Type);
+        Assert.Equal(-128, (sbyte)value.DataBytes[0]);
+        Assert.Equal(sg.Tensors[padOp.Inputs[0]].Quantization!.Scale![0], value.Quantization!.Scale![0]);
+        Assert.True(sg.Tensors[padOp.Outputs[0]].Quantization!.Scale![0] < 1, "the pad value must not set the range");
+        Assert.All(report.Outputs, o => Assert.True(o.Cosine > 0.999, $"{o}"));
+
+        if (!RealLiteRt.IsAvailable(output.WriteLine)) return;
+        var perOp = LiteRtAgreement.PerOp(q, [Zoo.ActivationsInput(9)], "padv2");
+        foreach (var a in perOp) output.WriteLine("per op: " + a);
+        Assert.All(perOp.Where(a => !double.IsNaN(a.Steps)), a => Assert.True(a.Steps <= 1, a.ToString()));
+    }
 }

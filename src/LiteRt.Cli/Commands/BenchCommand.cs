@@ -8,7 +8,7 @@ using LiteRt.Runtime;
 namespace LiteRt.Cli.Commands;
 
 /// <summary>
-/// <c>litert bench model.tflite [--compare other.tflite] [--runs N]</c>: median latency of our CPU runtime (one thread),
+/// <c>litert bench model.tflite [--compare other.tflite] [--runs N] [--profile]</c>: median latency of our CPU runtime (one thread),
 /// and with --compare the second model's latency and the speed ratio, measured in one process, interleaved.
 /// </summary>
 internal static class BenchCommand
@@ -20,12 +20,14 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs", "-n") { Description = "Timed runs per model (default 30)", DefaultValueFactory = _ => 30 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (default 5)", DefaultValueFactory = _ => 5 };
         var inputs = new Option<string[]>("--input", "-i") { Description = "Inputs as .npy files in signature order (default: seeded random data)", Arity = ArgumentArity.OneOrMore };
-        var cmd = new Command("bench", "Time a model on the CPU runtime, or two models side by side") { model, compare, runs, warmup, inputs };
-        cmd.SetAction(parse => CliErrors.Run(() => Execute(parse.GetValue(model)!, parse.GetValue(compare), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(inputs) ?? [])));
+        var profile = new Option<bool>("--profile") { Description = "Also time every operation and print the kernels that take the most time" };
+        var cmd = new Command("bench", "Time a model on the CPU runtime, or two models side by side") { model, compare, runs, warmup, inputs, profile };
+        cmd.SetAction(parse => CliErrors.Run(() => Execute(parse.GetValue(model)!, parse.GetValue(compare), parse.GetValue(runs), parse.GetValue(warmup),
+            parse.GetValue(inputs) ?? [], parse.GetValue(profile))));
         return cmd;
     }
 
-    private static int Execute(FileInfo a, FileInfo? b, int runs, int warmup, string[] inputFiles)
+    private static int Execute(FileInfo a, FileInfo? b, int runs, int warmup, string[] inputFiles, bool profile)
     {
         if (runs < 1) throw new UsageException("--runs must be at least 1");
         foreach (var f in b is null ? [a] : new[] { a, b })
@@ -54,7 +56,25 @@ internal static class BenchCommand
                 ? $"{b!.Name} is {ratio:F2}× faster than {a.Name} (median)"
                 : $"{b!.Name} is {1 / ratio:F2}× slower than {a.Name} (median)");
         }
+        if (profile)
+        {
+            Profile(a, ra, runs);
+            if (rb is not null) Profile(b!, rb, runs);
+        }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Per-kernel totals (ms per run, share) and the slowest operations.</summary>
+    private static void Profile(FileInfo f, SignatureRunner runner, int runs)
+    {
+        var ops = runner.ProfileOps(runs);
+        double total = ops.Sum(o => o.Milliseconds);
+        Console.WriteLine($"{f.Name}: profile over {runs} runs, {total:F3} ms per run in {ops.Count} operations");
+        foreach (var g in ops.GroupBy(o => o.Kernel).OrderByDescending(g => g.Sum(o => o.Milliseconds)))
+            Console.WriteLine($"  {g.Key,-36} {g.Count(),4} ops {g.Sum(o => o.Milliseconds),9:F3} ms {g.Sum(o => o.Milliseconds) / total,7:P1}");
+        Console.WriteLine("  slowest operations:");
+        foreach (var o in ops.OrderByDescending(o => o.Milliseconds).Take(8))
+            Console.WriteLine($"    #{o.Index,-4} {o.Kernel,-36} {o.Milliseconds,8:F3} ms  {o.Operation}");
     }
 
     private static SignatureRunner Prepare(SignatureRunner runner, List<NpyArray> arrays)

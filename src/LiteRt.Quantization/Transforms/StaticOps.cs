@@ -47,6 +47,9 @@ internal static class StaticOps
         [BuiltinOperator.Slice] = new(StaticKind.SameAsInput, true),
         [BuiltinOperator.StridedSlice] = new(StaticKind.SameAsInput, true),
         [BuiltinOperator.Pad] = new(StaticKind.SameAsInput, true),
+        // The constant value is stored with the input's parameters, clamped: a max pool's −∞/−FLT_MAX padding becomes
+        // the lowest level (ONNX MaxPool pads imported as PADV2 + MAX_POOL_2D).
+        [BuiltinOperator.Padv2] = new(StaticKind.SameAsInput, false),
         [BuiltinOperator.ResizeBilinear] = new(StaticKind.SameAsInput, false),
         [BuiltinOperator.ResizeNearestNeighbor] = new(StaticKind.SameAsInput, false),
         [BuiltinOperator.Gather] = new(StaticKind.SameAsInput, false),

@@ -168,7 +168,8 @@ internal sealed class StaticTransform
             if (t.IsConstant)
             {
                 if (weights is { } w && (k == w.Input || k == w.Bias)) continue;
-                if (t.Type == TensorType.Float32) op.Inputs[k] = QuantizedConstant(idx, act);
+                if (op.Op == BuiltinOperator.Padv2 && k == 2 && t.Type == TensorType.Float32) op.Inputs[k] = QuantizedLike(idx, act, InputParams(op, 0));
+                else if (t.Type == TensorType.Float32) op.Inputs[k] = QuantizedConstant(idx, act);
                 continue;
             }
             if (t.Type is TensorType.Int32 or TensorType.Int64 && !_stored.ContainsKey(idx)) continue;
@@ -284,6 +285,15 @@ internal sealed class StaticTransform
         }
         else q = ParamsFor((min, max), act);
         return GraphEdit.AddConstant(_g, _sg, t.Name, act, (int[])t.Shape.Clone(), TensorData.Encode(act, values, t.Shape, q), q);
+    }
+
+    /// <summary>A constant float operand stored with given parameters, each value clamped to the type's range (−∞ → lowest level).</summary>
+    private int QuantizedLike(int idx, TensorType act, QuantizationParams like)
+    {
+        var t = _sg.Tensors[idx];
+        var q = Copy(like);
+        var bytes = TensorData.Encode(act, TensorData.Decode(t), t.Shape, q); // rounds and clamps (−∞ → lowest level)
+        return GraphEdit.AddConstant(_g, _sg, t.Name, act, (int[])t.Shape.Clone(), bytes, q);
     }
 
     /// <summary>Weights int8 symmetric per channel; bias int32 (int64 for 16x8) with scale in_scale · w_scale[c].</summary>

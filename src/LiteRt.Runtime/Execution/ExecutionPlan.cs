@@ -309,6 +309,22 @@ internal sealed unsafe class ExecutionPlan : IDisposable
         }
     }
 
+    /// <summary>One run like <see cref="Run"/>, adding each node's elapsed <see cref="System.Diagnostics.Stopwatch"/> ticks to <paramref name="ticks"/>.</summary>
+    public void RunProfiled(long[] ticks)
+    {
+        var nodes = _nodes;
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            nodes[i].Kernel!.Eval(nodes[i]);
+            ticks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+        }
+    }
+
+    public int NodeCount => _nodes.Length;
+
+    public (string Kernel, string Node) NodeInfo(int i) => (_nodes[i].Kernel!.Id, _nodes[i].Description);
+
     /// <summary>Shape functions and Prepare validate untrusted model data; any failure there is a model error.</summary>
     private static void Guard(PreparedNode node, Action action)
     {

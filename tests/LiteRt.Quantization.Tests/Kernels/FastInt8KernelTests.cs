@@ -55,6 +55,8 @@ public class FastInt8KernelTests
     [InlineData(2, 8, 7, 13, 3, 2, 1, Padding.Valid, ActivationFunctionType.None)]
     [InlineData(1, 10, 10, 40, 5, 1, 2, Padding.Same, ActivationFunctionType.Relu)]
     [InlineData(1, 6, 6, 8, 2, 2, 1, Padding.Same, ActivationFunctionType.None)]
+    [InlineData(1, 7, 7, 21, 3, 1, 1, Padding.Same, ActivationFunctionType.None)]
+    [InlineData(1, 9, 9, 70, 3, 2, 1, Padding.Same, ActivationFunctionType.Relu6)]
     public void Depthwise_conv(int batch, int h, int w, int c, int k, int stride, int dilation, Padding padding, ActivationFunctionType act)
     {
         var rng = new Random(h * c + k);

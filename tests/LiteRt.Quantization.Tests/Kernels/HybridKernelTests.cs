@@ -100,6 +100,7 @@ public class HybridKernelTests
     [Theory]
     [InlineData(1, 9, 9, 3, 4, 3, 3, 1, 1, Padding.Same, 1)]
     [InlineData(2, 8, 7, 5, 6, 1, 1, 1, 1, Padding.Valid, 1)]
+    [InlineData(1, 9, 8, 20, 12, 1, 1, 2, 1, Padding.Same, 3)]
     [InlineData(1, 10, 10, 4, 8, 3, 3, 2, 2, Padding.Same, 1)]
     [InlineData(1, 11, 9, 2, 5, 3, 2, 1, 2, Padding.Valid, 2)]
     [InlineData(1, 6, 6, 4, 6, 3, 3, 1, 1, Padding.Same, 1, 2)]
@@ -118,14 +119,16 @@ public class HybridKernelTests
             .Output("y", TensorType.Float32).Build();
         var x = HybridEmulation.ToFloats(TestData.Uniform(rng, TestData.Count(batch, h, w, cin), -1, 2));
         var got = Run(g, x);
-        // Emulation: quantize each image, then the reference convolution on the integers.
+        // Emulation: quantize each image (1×1 filters, one group: each pixel, as LiteRT's XNNPack path does), then the
+        // reference convolution on the integers.
         var xq = new double[x.Length];
-        var imgScale = new double[batch];
-        int image = h * w * cin;
-        for (int n = 0; n < batch; n++)
+        bool perPixel = kh == 1 && kw == 1 && groups == 1;
+        int unit = perPixel ? cin : h * w * cin, units = x.Length / unit;
+        var imgScale = new double[units];
+        for (int n = 0; n < units; n++)
         {
-            var (q, s, zp) = HybridEmulation.Quantize(x.AsSpan(n * image, image), asymmetric: true);
-            for (int i = 0; i < image; i++) xq[n * image + i] = (q[i] - zp) * s;
+            var (q, s, zp) = HybridEmulation.Quantize(x.AsSpan(n * unit, unit), asymmetric: true);
+            for (int i = 0; i < unit; i++) xq[n * unit + i] = (q[i] - zp) * s;
             imgScale[n] = s;
         }
         var emul = Reference(g, xq.Select(v => (float)v).ToArray());

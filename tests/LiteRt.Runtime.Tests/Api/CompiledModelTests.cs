@@ -37,6 +37,25 @@ public class CompiledModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ProfileOps_times_every_operation_in_execution_order_and_leaves_the_outputs_as_a_run_does()
+    {
+        if (!SharedData.TryGetRoot(out var root, output.WriteLine)) return;
+        string dir = Path.Combine(root, "models", "mobilenet_v1_0.25_128_quant");
+        using var model = CompiledModel.Load(Path.Combine(dir, "model.tflite"));
+        var sig = model.DefaultSignature;
+        NpyArray.Read(Path.Combine(dir, "input_0.npy")).Data.CopyTo(sig.Inputs[0].Bytes);
+        var ops = sig.ProfileOps(2);
+        Assert.Equal(model.Graph.Subgraphs[0].Operations.Count, ops.Count);
+        Assert.Equal(Enumerable.Range(0, ops.Count), ops.Select(o => o.Index));
+        Assert.All(ops, o => Assert.True(o.Milliseconds >= 0 && o.Kernel.StartsWith("cpu.", StringComparison.Ordinal) && o.Operation.Length > 0, o.ToString()));
+        Assert.Contains(ops, o => o.Operation.Contains("DEPTHWISE_CONV_2D", StringComparison.Ordinal));
+        var expected = NpyArray.Read(Path.Combine(dir, "litert_output_0.npy")).ToDoubles();
+        var got = TensorData.Decode(sig.Outputs[0].Type, sig.Outputs[0].Bytes, [.. sig.Outputs[0].Shape], null);
+        Assert.True(expected.Zip(got).All(p => Math.Abs(p.First - p.Second) <= 1), "profiled outputs match LiteRT within one step");
+        Assert.Throws<ArgumentOutOfRangeException>(() => sig.ProfileOps(0));
+    }
+
+    [Fact]
     public void Run_allocates_nothing_after_the_first_call()
     {
         if (!SharedData.TryGetRoot(out var root, output.WriteLine)) return;

@@ -107,6 +107,8 @@ public static unsafe class FastInt8Conv2DKernel
                     short* bpanel = bp + panel * Int16Gemm.PanelLength(k);
                     int cols = Math.Min(Panel, n - col);
                     int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                        Tile6(ap + r * lda, lda, bpanel, kPairs, biasp + col, mp + col, epi, yp + (long)(p0 + r) * n + col, n, cols);
                     for (; r + 4 <= rows; r += 4)
                         Tile4(ap + r * lda, lda, bpanel, kPairs, biasp + col, mp + col, epi, yp + (long)(p0 + r) * n + col, n, cols);
                     for (; r < rows; r++)
@@ -131,13 +133,13 @@ public static unsafe class FastInt8Conv2DKernel
         var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f1) + e.Zp, e.Min), e.Max);
         var s16 = Vector256.Narrow(q0, q1);
         var s8 = Vector256.Narrow(s16, s16).GetLower();
-        if (cols == Panel) s8.AsSByte().Store(dst);
+        // No stackalloc and no call here: Store16 must inline into the tiles, or the JIT keeps the accumulators of the
+        // rows still to store on the stack and spills them in every iteration of the k loop (no callee-saved YMM
+        // registers in the System V ABI), which made this kernel no faster than the float one.
+        var bytes = s8.AsSByte();
+        if (cols == Panel) bytes.Store(dst);
         else
-        {
-            sbyte* tmp = stackalloc sbyte[Panel];
-            s8.AsSByte().Store(tmp);
-            for (int i = 0; i < cols; i++) dst[i] = tmp[i];
-        }
+            for (int i = 0; i < cols; i++) dst[i] = bytes.GetElement(i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -162,6 +164,38 @@ public static unsafe class FastInt8Conv2DKernel
         Store16(c10, c11, bias, mult, e, y + ldy, cols);
         Store16(c20, c21, bias, mult, e, y + 2 * ldy, cols);
         Store16(c30, c31, bias, mult, e, y + 3 * ldy, cols);
+    }
+
+    /// <summary>6 rows × 16 columns: 12 accumulators, 2 filter vectors, 1 broadcast and 1 product — all 16 YMM registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6(short* a, int lda, short* b, int kPairs, int* bias, float* mult, in Epilogue e, sbyte* y, int ldy, int cols)
+    {
+        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<int> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int* a0 = (int*)a, a1 = (int*)(a + lda), a2 = (int*)(a + 2 * lda), a3 = (int*)(a + 3 * lda), a4 = (int*)(a + 4 * lda), a5 = (int*)(a + 5 * lda);
+        for (int kp = 0; kp < kPairs; kp++)
+        {
+            var b0 = Vector256.Load(b + kp * 32);
+            var b1 = Vector256.Load(b + kp * 32 + 16);
+            var x = Vector256.Create(a0[kp]).AsInt16();
+            c00 += Avx2.MultiplyAddAdjacent(x, b0); c01 += Avx2.MultiplyAddAdjacent(x, b1);
+            x = Vector256.Create(a1[kp]).AsInt16();
+            c10 += Avx2.MultiplyAddAdjacent(x, b0); c11 += Avx2.MultiplyAddAdjacent(x, b1);
+            x = Vector256.Create(a2[kp]).AsInt16();
+            c20 += Avx2.MultiplyAddAdjacent(x, b0); c21 += Avx2.MultiplyAddAdjacent(x, b1);
+            x = Vector256.Create(a3[kp]).AsInt16();
+            c30 += Avx2.MultiplyAddAdjacent(x, b0); c31 += Avx2.MultiplyAddAdjacent(x, b1);
+            x = Vector256.Create(a4[kp]).AsInt16();
+            c40 += Avx2.MultiplyAddAdjacent(x, b0); c41 += Avx2.MultiplyAddAdjacent(x, b1);
+            x = Vector256.Create(a5[kp]).AsInt16();
+            c50 += Avx2.MultiplyAddAdjacent(x, b0); c51 += Avx2.MultiplyAddAdjacent(x, b1);
+        }
+        Store16(c00, c01, bias, mult, e, y, cols);
+        Store16(c10, c11, bias, mult, e, y + ldy, cols);
+        Store16(c20, c21, bias, mult, e, y + 2 * ldy, cols);
+        Store16(c30, c31, bias, mult, e, y + 3 * ldy, cols);
+        Store16(c40, c41, bias, mult, e, y + 4 * ldy, cols);
+        Store16(c50, c51, bias, mult, e, y + 5 * ldy, cols);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -193,9 +227,18 @@ public static unsafe class FastInt8Conv2DKernel
                 pos += d.FilterWidth * cg;
                 continue;
             }
+            int ix0 = ox * a.StrideWidth - d.Window.PadLeft;
+            if (a.DilationWidth == 1 && ix0 >= 0 && ix0 + d.FilterWidth <= d.InWidth)
+            {
+                // The whole filter row lies inside the image: one contiguous run of FilterWidth pixels (one group, NHWC).
+                int run = d.FilterWidth * cg;
+                QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix0) * d.InChannels, run), patch.Slice(pos, run), 0);
+                pos += run;
+                continue;
+            }
             for (int kx = 0; kx < d.FilterWidth; kx++, pos += cg)
             {
-                int ix = ox * a.StrideWidth - d.Window.PadLeft + kx * a.DilationWidth;
+                int ix = ix0 + kx * a.DilationWidth;
                 if (ix < 0 || ix >= d.InWidth) patch.Slice(pos, cg).Fill((short)zp);
                 else QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix) * d.InChannels, cg), patch.Slice(pos, cg), 0);
             }

@@ -317,7 +317,56 @@ public static class FastInt8DepthwiseConv2DKernel
                     }
                     for (; t < 2 * pairs; t++) ptrs[t] = (nint)zp0;
                     sbyte* outp = yp + ((b * d.OutHeight + oy) * d.OutWidth + ox) * c;
-                    for (int ch = 0; ch < c; ch += 8)
+                    int ch = 0;
+                    // 32 channels at a time: four independent accumulator chains (one chain of 8 is latency-bound), each
+                    // tap's pointers read once for all four.
+                    for (; ch + 32 <= c; ch += 32)
+                    {
+                        var acc0 = Vector256.Load(bp + ch);
+                        var acc1 = Vector256.Load(bp + ch + 8);
+                        var acc2 = Vector256.Load(bp + ch + 16);
+                        var acc3 = Vector256.Load(bp + ch + 24);
+                        short* wrow = wp + ch * 2;
+                        for (int p = 0; p < pairs; p++, wrow += c * 2)
+                        {
+                            sbyte* p0 = (sbyte*)ptrs[2 * p] + ch, p1 = (sbyte*)ptrs[2 * p + 1] + ch;
+                            var x0 = Vector128.Load(p0);
+                            var x1 = Vector128.Load(p1);
+                            var x2 = Vector128.Load(p0 + 16);
+                            var x3 = Vector128.Load(p1 + 16);
+                            acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)) - izp, Vector256.Load(wrow));
+                            acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x0, x1)) - izp, Vector256.Load(wrow + 16));
+                            acc2 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x2, x3)) - izp, Vector256.Load(wrow + 32));
+                            acc3 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x2, x3)) - izp, Vector256.Load(wrow + 48));
+                        }
+                        var q0 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc0) * Vector256.Load(mp + ch), nlim), lim)) + ozp, lo), hi);
+                        var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc1) * Vector256.Load(mp + ch + 8), nlim), lim)) + ozp, lo), hi);
+                        var q2 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc2) * Vector256.Load(mp + ch + 16), nlim), lim)) + ozp, lo), hi);
+                        var q3 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc3) * Vector256.Load(mp + ch + 24), nlim), lim)) + ozp, lo), hi);
+                        Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).Store(outp + ch);
+                    }
+                    // Then 16 channels at a time: two chains.
+                    for (; ch + 16 <= c; ch += 16)
+                    {
+                        var acc0 = Vector256.Load(bp + ch);
+                        var acc1 = Vector256.Load(bp + ch + 8);
+                        for (int p = 0; p < pairs; p++)
+                        {
+                            var x0 = Vector128.Load((sbyte*)ptrs[2 * p] + ch);
+                            var x1 = Vector128.Load((sbyte*)ptrs[2 * p + 1] + ch);
+                            var w0 = Vector256.Load(wp + (p * c + ch) * 2);
+                            var w1 = Vector256.Load(wp + (p * c + ch + 8) * 2);
+                            acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)) - izp, w0);
+                            acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x0, x1)) - izp, w1);
+                        }
+                        var f0 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc0) * Vector256.Load(mp + ch), nlim), lim);
+                        var f1 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc1) * Vector256.Load(mp + ch + 8), nlim), lim);
+                        var q0 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f0) + ozp, lo), hi);
+                        var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f1) + ozp, lo), hi);
+                        var n16 = Vector256.Narrow(q0, q1);
+                        Vector256.Narrow(n16, n16).GetLower().Store(outp + ch);
+                    }
+                    for (; ch < c; ch += 8)
                     {
                         int cc = Math.Min(ch, c - 8); // the last block overlaps the previous one when c % 8 != 0
                         var acc = Vector256.Load(bp + cc);

@@ -22,7 +22,7 @@ public static unsafe class HybridConv2DKernel
         public required short[] Packed;
         public float Min, Max;
         public int GroupPacked, RowLength, ImageLength;
-        public long BlockOffset, AccOffset;
+        public long BlockOffset, AccOffset, ScalesOffset;
     }
 
     public static void Prepare(PreparedNode node)
@@ -50,7 +50,8 @@ public static unsafe class HybridConv2DKernel
         st.BlockOffset = QuantizedMath.Align(((long)st.ImageLength + 2) * sizeof(short));
         st.AccOffset = st.BlockOffset + QuantizedMath.Align((long)BlockRows * st.RowLength * sizeof(short));
         node.State = st;
-        node.ScratchBytes = st.AccOffset + (long)BlockRows * d.OutPerGroup * sizeof(int);
+        st.ScalesOffset = st.AccOffset + QuantizedMath.Align((long)BlockRows * d.OutPerGroup * sizeof(int));
+        node.ScratchBytes = st.ScalesOffset + (long)d.InHeight * d.InWidth * sizeof(float);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -71,9 +72,17 @@ public static unsafe class HybridConv2DKernel
         int plane = d.OutHeight * d.OutWidth;
         // Pointwise, one group, unit stride: the quantized image rows are the GEMM rows (no copy).
         bool direct = d.IsPointwise && d.Groups == 1 && a.StrideHeight == 1 && a.StrideWidth == 1;
+        // 1×1 convolutions are a fully connected layer over pixels: each pixel is quantized on its own (its own scale
+        // and zero point, as XNNPack's dynamically quantized GEMM does per row); larger filters quantize per image.
+        bool perPixel = d.IsPointwise && d.Groups == 1;
+        Span<float> pixelScales = perPixel ? node.ScratchSpan<float>(st.ScalesOffset, d.InHeight * d.InWidth) : default;
         for (int b = 0; b < d.Batches; b++)
         {
-            float s = DynamicQuantization.QuantizeRow(x.Slice(b * st.ImageLength, st.ImageLength), image, asymmetric: true);
+            float s = 0;
+            if (perPixel)
+                for (int p = 0, c = d.InChannels; p < d.InHeight * d.InWidth; p++)
+                    pixelScales[p] = DynamicQuantization.QuantizeRow(x.Slice(b * st.ImageLength + p * c, c), image.Slice(p * c, c), asymmetric: true);
+            else s = DynamicQuantization.QuantizeRow(x.Slice(b * st.ImageLength, st.ImageLength), image, asymmetric: true);
             image[st.ImageLength] = 0;
             image[st.ImageLength + 1] = 0;
             for (int p0 = 0; p0 < plane; p0 += BlockRows)
@@ -103,11 +112,19 @@ public static unsafe class HybridConv2DKernel
                     var groupBias = bias.IsEmpty ? default : bias.Slice(g * ocg, ocg);
                     var groupScales = st.WeightScales.AsSpan(g * ocg, ocg);
                     for (int r = 0; r < rows; r++)
-                        HybridEpilogue.Apply(acc.Slice(r * ocg, ocg), s, groupScales, groupBias, st.Min, st.Max,
+                        HybridEpilogue.Apply(acc.Slice(r * ocg, ocg), perPixel ? pixelScales[PixelOf(d, p0 + r)] : s, groupScales, groupBias, st.Min, st.Max,
                             y.Slice(((b * plane) + p0 + r) * oc + g * ocg, ocg));
                 }
             }
         }
+    }
+
+    /// <summary>The input pixel a 1×1 convolution's output pixel reads (strides applied; 1×1 filters have no padding effect inside).</summary>
+    private static int PixelOf(ConvDims d, int outPixel)
+    {
+        int oy = outPixel / d.OutWidth, ox = outPixel % d.OutWidth;
+        int iy = oy * d.Attributes.StrideHeight - d.Window.PadTop, ix = ox * d.Attributes.StrideWidth - d.Window.PadLeft;
+        return iy < 0 || iy >= d.InHeight || ix < 0 || ix >= d.InWidth ? 0 : iy * d.InWidth + ix;
     }
 
     /// <summary>The receptive field of output pixel (oy, ox), group g, from the quantized image; padding reads 0.</summary>
