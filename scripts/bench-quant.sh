@@ -20,8 +20,10 @@ if [ "${KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; else echo "work folde
 
 echo "== building the litert tool"
 dotnet build -c Release src/LiteRt.Cli -v quiet -nologo | grep -E "error|warn" || true
-cli_dll="$(find "${LITERT_ARTIFACTS:-artifacts}/bin/LiteRt.Cli" -name litert.dll -path "*release*" | head -1)"
-[ -n "$cli_dll" ] || { echo "litert tool not found under ${LITERT_ARTIFACTS:-artifacts}/bin/LiteRt.Cli" >&2; exit 2; }
+# Default layout: src/LiteRt.Cli/bin/Release/…; with LITERT_ARTIFACTS: $LITERT_ARTIFACTS/bin/LiteRt.Cli/release/.
+if [ -n "${LITERT_ARTIFACTS:-}" ]; then bin_dir="$LITERT_ARTIFACTS/bin/LiteRt.Cli"; else bin_dir="src/LiteRt.Cli/bin/Release"; fi
+cli_dll="$(find "$bin_dir" -name litert.dll 2>/dev/null | head -1)"
+[ -n "$cli_dll" ] || { echo "litert tool not found under $bin_dir" >&2; exit 2; }
 litert() { dotnet "$cli_dll" "$@"; }
 
 echo "== float model"
