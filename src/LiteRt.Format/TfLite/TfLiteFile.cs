@@ -34,7 +34,13 @@ public sealed class TfLiteFile : IDisposable
     /// <exception cref="LiteRtFormatException">The file is not a valid .tflite model.</exception>
     public static TfLiteFile Open(string path)
     {
-        var mapped = new MappedFile(path);
+        var stream = MappedFile.OpenRead(path);
+        if (stream.Length == 0)
+        {
+            stream.Dispose();
+            throw new LiteRtFormatException("Model", "(file)", 0, $"'{path}' is empty; not a .tflite file");
+        }
+        var mapped = new MappedFile(stream);
         try
         {
             int flatBufferLength = (int)Math.Min(mapped.Length, int.MaxValue);

@@ -28,11 +28,11 @@ public sealed partial class LlmBundle : IDisposable
     /// <summary>Largest uncompressed tokenizer.json accepted.</summary>
     public const int MaxTokenizerBytes = 256 << 20;
 
-    private readonly MappedBundleFile _file;
+    private readonly MappedFile _file;
     private LlmMetadata? _metadata;
     private bool _metadataRead;
 
-    private LlmBundle(string path, MappedBundleFile file, (uint, uint, uint) version, long headerEnd, IReadOnlyList<BundleItem> system, IReadOnlyList<BundleSection> sections)
+    private LlmBundle(string path, MappedFile file, (uint, uint, uint) version, long headerEnd, IReadOnlyList<BundleItem> system, IReadOnlyList<BundleSection> sections)
     {
         Path = path;
         _file = file;
@@ -62,14 +62,14 @@ public sealed partial class LlmBundle : IDisposable
     public static LlmBundle Open(string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        var stream = MappedFile.OpenRead(path);
         long length = stream.Length;
         if (length < LitertLmFormat.HeaderBeginOffset)
         {
             stream.Dispose();
             throw new LlmBundleException(path, "(file)", 0, $"{length} bytes is too small for a .litertlm file (the fixed header alone is {LitertLmFormat.HeaderBeginOffset})");
         }
-        var file = new MappedBundleFile(stream);
+        var file = new MappedFile(stream);
         try
         {
             return Parse(path, file);
@@ -81,7 +81,7 @@ public sealed partial class LlmBundle : IDisposable
         }
     }
 
-    private static LlmBundle Parse(string path, MappedBundleFile file)
+    private static LlmBundle Parse(string path, MappedFile file)
     {
         var fixedHeader = file.Slice(0, LitertLmFormat.HeaderBeginOffset).Span;
         if (!fixedHeader[..8].SequenceEqual(Encoding.ASCII.GetBytes(LitertLmFormat.Magic)))

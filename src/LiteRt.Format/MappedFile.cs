@@ -1,22 +1,34 @@
 using System.Buffers;
 using System.IO.MemoryMappedFiles;
 
-namespace LiteRt.Lm.Bundle;
+namespace LiteRt.Format;
 
 /// <summary>
-/// A whole <c>.litertlm</c> file mapped read-only. <see cref="Slice"/> hands out zero-copy views (each below 2 GB) of
-/// any part of it, so a model section is read in place; views refuse access once the mapping is disposed.
+/// A whole file mapped read-only (a .tflite model, a .litertlm bundle). A <see cref="Memory{T}"/> cannot exceed
+/// 2 GB, so <see cref="Slice"/> hands out one small <see cref="MemoryManager{T}"/> per slice over the mapping's
+/// pointer; any slice may start anywhere in a mapping of any size. Slices refuse access once the mapping is disposed.
 /// </summary>
-internal sealed unsafe class MappedBundleFile : IDisposable
+public sealed unsafe class MappedFile : IDisposable
 {
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private byte* _pointer;
 
-    public MappedBundleFile(FileStream stream)
+    /// <summary>Maps <paramref name="stream"/> (a non-empty file opened for reading), which the mapping then owns.</summary>
+    public MappedFile(FileStream stream)
     {
-        Length = stream.Length;
-        _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            Length = stream.Length;
+            if (Length == 0) throw new ArgumentException($"'{stream.Name}' is empty; an empty file cannot be mapped", nameof(stream));
+            _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
         try
         {
             _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
@@ -32,13 +44,18 @@ internal sealed unsafe class MappedBundleFile : IDisposable
         }
     }
 
+    /// <summary>Opens <paramref name="path"/> for reading (shared) as a stream for <see cref="MappedFile(FileStream)"/>.</summary>
+    public static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+
     public long Length { get; }
     public bool IsDisposed => _pointer == null;
 
+    /// <summary>A zero-copy view of <paramref name="length"/> bytes at <paramref name="offset"/>.</summary>
     public ReadOnlyMemory<byte> Slice(long offset, int length)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        if (offset < 0 || length < 0 || offset > Length - length) throw new ArgumentOutOfRangeException(nameof(offset), $"bytes [{offset}, {offset + length}) are outside the {Length}-byte file");
+        if (offset < 0 || length < 0 || offset > Length - length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"bytes [{offset}, {offset + length}) are outside the {Length}-byte file");
         return length == 0 ? ReadOnlyMemory<byte>.Empty : new SliceManager(this, offset, length).Memory;
     }
 
@@ -51,7 +68,7 @@ internal sealed unsafe class MappedBundleFile : IDisposable
         _map.Dispose();
     }
 
-    private sealed class SliceManager(MappedBundleFile owner, long offset, int length) : MemoryManager<byte>
+    private sealed class SliceManager(MappedFile owner, long offset, int length) : MemoryManager<byte>
     {
         private byte* Start
         {
