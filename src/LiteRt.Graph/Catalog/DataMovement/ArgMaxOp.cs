@@ -3,7 +3,7 @@ using static LiteRt.Graph.Catalog.DataMovementHelpers;
 
 namespace LiteRt.Graph.Catalog;
 
-// ARG_MAX: index of the largest element along one axis.
+// ARG_MAX: index of the largest element along one axis (ARG_MIN, in the Extra family, shares the shape rule and reference).
 internal static partial class DataMovementOps
 {
     private static void RegisterArgMax(Action<OpDefinition> add) => add(new OpDefinition
@@ -12,23 +12,25 @@ internal static partial class DataMovementOps
         Summary = "Index (int32 or int64, per output_type) of the first largest element along the constant axis, which is removed.",
         Inputs = ["input", "axis"],
         OptionsType = BuiltinOptionsType.ArgMaxOptions,
-        InferShapes = ArgMaxShape,
-        Reference = ArgMaxReference,
+        InferShapes = ctx => ArgReduceShape(ctx, "ARG_MAX"),
+        Reference = ctx => ArgReduceReference(ctx, largest: true),
     });
 
-    private static void ArgMaxShape(ShapeContext ctx)
+    /// <summary>ARG_MAX / ARG_MIN: the input's shape without the constant axis.</summary>
+    internal static void ArgReduceShape(ShapeContext ctx, string op)
     {
         var input = ctx.InputShape(0);
-        ctx.Require(input.Length >= 1, "ARG_MAX needs an input of rank 1 or more");
+        ctx.Require(input.Length >= 1, $"{op} needs an input of rank 1 or more");
         int axis = NormalizeAxis(ctx, ConstantScalarAxis(ctx, 1, "axis"), input.Length);
-        ctx.Require(input[axis] != 0, $"ARG_MAX over dimension {axis} of {Shapes.Format(input)}, which is empty");
+        ctx.Require(input[axis] != 0, $"{op} over dimension {axis} of {Shapes.Format(input)}, which is empty");
         var output = new int[input.Length - 1];
         for (int i = 0, k = 0; i < input.Length; i++)
             if (i != axis) output[k++] = input[i];
         ctx.SetOutputShape(0, output);
     }
 
-    private static void ArgMaxReference(ReferenceContext ctx)
+    /// <summary>ARG_MAX (<paramref name="largest"/>) / ARG_MIN: index of the first extreme element along the axis.</summary>
+    internal static void ArgReduceReference(ReferenceContext ctx, bool largest)
     {
         var x = ctx.Input(0);
         int axis = (int)ctx.Input(1).Data[0];
@@ -46,7 +48,7 @@ internal static partial class DataMovementOps
                 for (int k = 1; k < n; k++)
                 {
                     double v = x.Data[baseIndex + k * inner];
-                    if (v > best)
+                    if (largest ? v > best : v < best)
                     {
                         best = v;
                         bestIndex = k;
