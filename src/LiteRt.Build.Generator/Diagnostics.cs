@@ -46,6 +46,10 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor InvalidOptions = new("LRT5010", "Invalid <LiteRtModel> metadata",
         "The model '{0}': {1}", Category, DiagnosticSeverity.Error, true, helpLinkUri: Help);
 
+    public static readonly DiagnosticDescriptor MissingLm = new("LRT5011", "LiteRt.Lm is not referenced",
+        "The model '{0}' is a decoder bundle (.litertlm) and needs LiteRt.Lm: add <PackageReference Include=\"LiteRt.Lm\" /> to the project",
+        Category, DiagnosticSeverity.Error, true, helpLinkUri: Help);
+
     public static DiagnosticDescriptor ById(string id) => id switch
     {
         "LRT5001" => MalformedManifest,
@@ -57,6 +61,7 @@ internal static class Diagnostics
         "LRT5007" => MemberCollision,
         "LRT5008" => UnsafeNotAllowed,
         "LRT5009" => NoEntryPoint,
+        "LRT5011" => MissingLm,
         _ => InvalidOptions,
     };
 }

@@ -15,6 +15,7 @@ internal static class Emitter
 {
     private const string Rt = "global::LiteRt.Runtime";
     private const string Planning = "global::LiteRt.Runtime.Planning";
+    private const string Lm = "global::LiteRt.Lm";
 
     /// <summary>Names that collide; checked before emitting (LRT5007). Returns the diagnostics.</summary>
     public static List<DiagnosticInfo> CheckNames(ModelSpec m)
@@ -27,6 +28,12 @@ internal static class Emitter
             ["DefaultOptions"] = "a property", ["Plan"] = "a property", ["Model"] = "a property", ["Placement"] = "a property",
             ["BuildTimePlan"] = "a nested class", ["Create"] = "a method", ["Load"] = "a method", ["Dispose"] = "a method", ["Run"] = "a method", ["RunAsync"] = "a method",
         };
+        if (m.IsBundle)
+        {
+            classMembers["Bundle"] = "a property";
+            classMembers["CreateSession"] = "a method";
+            classMembers["Generation"] = "a nested class";
+        }
         void Add(string name, string what)
         {
             if (name == m.ClassName) d.Add(DiagnosticInfo.Create("LRT5007", m.Source, name, $"class {m.ClassName}", $"{what} has the class's own name"));
@@ -103,6 +110,7 @@ internal static class Emitter
         w.Line($"public const int PlanFormatVersion = {m.FormatVersion};");
         w.Line();
         w.Line($"private readonly {Rt}.CompiledModel _model;");
+        if (m.IsBundle) w.Line($"private readonly {Lm}.Bundle.LlmBundle _bundle;");
         for (int i = 0; i < m.Signatures.Count; i++)
         {
             string p = single ? "" : m.Signatures[i].Identifier;
@@ -111,8 +119,9 @@ internal static class Emitter
             w.Line($"private readonly {p}Outputs _outputs{i};");
         }
         w.Line();
-        w.Open($"private {cls}({Rt}.CompiledModel model)");
+        w.Open(m.IsBundle ? $"private {cls}({Rt}.CompiledModel model, {Lm}.Bundle.LlmBundle bundle)" : $"private {cls}({Rt}.CompiledModel model)");
         w.Line("_model = model;");
+        if (m.IsBundle) w.Line("_bundle = bundle;");
         for (int i = 0; i < m.Signatures.Count; i++)
         {
             string p = single ? "" : m.Signatures[i].Identifier;
@@ -157,6 +166,12 @@ internal static class Emitter
             w.Line($"public static {cls} Create({Rt}.RuntimeOptions? options = null) => Load(global::System.IO.Path.Combine(global::System.AppContext.BaseDirectory, FileName), options);");
         }
         w.Line();
+        if (m.IsBundle)
+        {
+            EmitBundleLoading(w, m, hasPlan);
+        }
+        else
+        {
         w.Doc("Loads the compiled model from a file. The build-time plan is checked against the file (size, SHA-256) and the\nruntime (format version); if it does not match, the runtime plans the model itself and <see cref=\"Placement\"/> says why.");
         w.Line(hasPlan
             ? $"public static {cls} Load(string path, {Rt}.RuntimeOptions? options = null) => new {cls}({Rt}.CompiledModel.Load(path, Plan, options ?? DefaultOptions));"
@@ -167,17 +182,29 @@ internal static class Emitter
             ? $"public static {cls} Load(global::System.ReadOnlyMemory<byte> bytes, {Rt}.RuntimeOptions? options = null) => new {cls}({Rt}.CompiledModel.FromBytes(bytes, Plan, options ?? DefaultOptions));"
             : $"public static {cls} Load(global::System.ReadOnlyMemory<byte> bytes, {Rt}.RuntimeOptions? options = null) => new {cls}({Rt}.CompiledModel.FromBytes(bytes, options ?? DefaultOptions));");
         w.Line();
+        }
         w.Doc("The underlying compiled model (signatures by name, raw tensor buffers).");
         w.Line($"public {Rt}.CompiledModel Model => _model;");
         w.Line();
         w.Doc("Which accelerator ran which ops, why any fell back, and whether the build-time plan was used.");
         w.Line("public string Placement => _model.PlacementReport;");
         w.Line();
+        if (m.IsBundle) EmitLlmMembers(w, m);
 
         // ---- per-signature API
         for (int i = 0; i < m.Signatures.Count; i++) EmitSignatureMethods(w, m, i, single);
-        w.Doc("Frees the model's memory.");
-        w.Line("public void Dispose() => _model.Dispose();");
+        w.Doc(m.IsBundle ? "Frees the model's memory and closes the bundle." : "Frees the model's memory.");
+        if (m.IsBundle)
+        {
+            w.Open("public void Dispose()");
+            w.Line("_model.Dispose();");
+            w.Line("_bundle.Dispose();");
+            w.Close();
+        }
+        else
+        {
+            w.Line("public void Dispose() => _model.Dispose();");
+        }
         w.Line();
         for (int i = 0; i < m.Signatures.Count; i++) EmitSignatureTypes(w, m, i, single);
 
@@ -186,6 +213,73 @@ internal static class Emitter
         w.Close();
         if (m.Namespace.Length > 0) w.Close();
         return w.ToString();
+    }
+
+    private static void EmitBundleLoading(SourceWriter w, ModelSpec m, bool hasPlan)
+    {
+        string cls = m.ClassName;
+        w.Doc("Opens the .litertlm bundle (memory-mapped; weights are used in place) and prepares its decoder. The build-time plan\n" +
+              "is checked against the decoder section (size, SHA-256) and the runtime (format version); if it does not match, the\n" +
+              "runtime plans the model itself and <see cref=\"Placement\"/> says why.");
+        w.Open($"public static {cls} Load(string path, {Rt}.RuntimeOptions? options = null)");
+        w.Line($"var bundle = {Lm}.Bundle.LlmBundle.Open(path);");
+        w.Open("try");
+        w.Line(hasPlan
+            ? $"return new {cls}(bundle.LoadModel(Plan, options ?? DefaultOptions), bundle);"
+            : $"return new {cls}(bundle.LoadModel(options ?? DefaultOptions), bundle);");
+        w.Close();
+        w.Open("catch");
+        w.Line("bundle.Dispose();");
+        w.Line("throw;");
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitLlmMembers(SourceWriter w, ModelSpec m)
+    {
+        var llm = m.Llm!;
+        w.Doc("The opened bundle: tokenizer, LLM metadata, sections.");
+        w.Line($"public {Lm}.Bundle.LlmBundle Bundle => _bundle;");
+        w.Line();
+        w.Doc("A generation session over this instance's model (tokenizer and settings from the bundle: <see cref=\"Generation\"/>).\n" +
+              "The session binds the KV caches in place; use either it or the typed signature methods, and one session at a time.\n" +
+              "Disposing the session leaves the model to this instance.");
+        w.Open($"public {Lm}.Engine.LlmSession CreateSession()");
+        w.Line("var tokenizer = _bundle.CreateTokenizer();");
+        w.Line($"var backend = new {Lm}.Engine.CompiledModelBackend(_model, ownsModel: false);");
+        w.Line($"return new {Lm}.Engine.LlmSession(backend, tokenizer, {Lm}.Engine.LlmSessionSettings.FromMetadata(_bundle.Metadata, tokenizer));");
+        w.Close();
+        w.Line();
+
+        string Ints(EquatableArray<int> ids) => "new int[] { " + string.Join(", ", ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + " }";
+        string F(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) + "f" : "null";
+        w.Doc("The generation settings carried from the source checkpoint (generation_config.json, tokenizer_config.json) into the\n" +
+              "bundle's metadata; null where the checkpoint does not state one (nothing is invented).");
+        w.Open("public static class Generation");
+        w.Doc("Token ids put before every prompt (e.g. BOS).");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<int> StartTokenIds {{ get; }} = {Ints(llm.StartTokenIds)};");
+        w.Doc("Generation stops when the generated ids end with one of these sequences.");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.IReadOnlyList<int>> StopTokenSequences { get; } =");
+        w.Line("    new global::System.Collections.Generic.IReadOnlyList<int>[] { " + string.Join(", ", llm.StopTokenSequences.Select(Ints)) + " };");
+        w.Doc("Whether the checkpoint asks for sampling (do_sample); otherwise decoding is greedy.");
+        w.Line($"public const bool DoSample = {(llm.DoSample ? "true" : "false")};");
+        w.Line($"public static float? Temperature => {F(llm.Temperature)};");
+        w.Line($"public static int? TopK => {(llm.TopK is { } k ? k.ToString(CultureInfo.InvariantCulture) : "null")};");
+        w.Line($"public static float? TopP => {F(llm.TopP)};");
+        w.Line($"public static float? RepetitionPenalty => {F(llm.RepetitionPenalty)};");
+        w.Doc("The sampler these settings describe.");
+        w.Line($"public static {Lm}.Generation.SamplingOptions Sampling {{ get; }} = new {Lm}.Generation.SamplingOptions {{ DoSample = DoSample, Temperature = Temperature, TopK = TopK, TopP = TopP, RepetitionPenalty = RepetitionPenalty }};");
+        w.Doc("max_num_tokens of the bundle's metadata (the context the model was converted for).");
+        w.Line($"public const int MaxNumTokens = {llm.MaxNumTokens.ToString(CultureInfo.InvariantCulture)};");
+        w.Doc("KV-cache rows (MaxContext of the <c>&lt;LiteRtModel&gt;</c> item).");
+        w.Line($"public const int MaxContext = {llm.MaxContext.ToString(CultureInfo.InvariantCulture)};");
+        w.Doc("The prefill signatures' lengths.");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<int> PrefillLengths {{ get; }} = {Ints(llm.PrefillLengths)};");
+        w.Doc("Whether the bundle carries a chat template.");
+        w.Line($"public const bool HasChatTemplate = {(llm.ChatTemplate ? "true" : "false")};");
+        w.Close();
+        w.Line();
     }
 
     private static void EmitSignatureMethods(SourceWriter w, ModelSpec m, int i, bool single)

@@ -70,7 +70,8 @@ public sealed class LiteRtGenerator : IIncrementalGenerator
         int? format = c.GetTypeByMetadataName("LiteRt.Runtime.RuntimeInfo")?.GetMembers("PlanFormatVersion")
             .OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue)?.ConstantValue as int?;
         bool allowUnsafe = c.Options is CSharpCompilationOptions o && o.AllowUnsafe;
-        return new CompilationFacts(referenced, format, allowUnsafe);
+        bool lm = c.GetTypeByMetadataName("LiteRt.Lm.Bundle.LlmBundle") is not null;
+        return new CompilationFacts(referenced, format, allowUnsafe, lm);
     }
 
     internal sealed record ClassName(string FullName, string Source);
@@ -101,6 +102,7 @@ public sealed class LiteRtGenerator : IIncrementalGenerator
         else if (facts.RuntimePlanFormat is { } runtimeFormat && runtimeFormat != m.FormatVersion)
             diagnostics.Add(DiagnosticInfo.Create("LRT5004", runtimeFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Source, m.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (!facts.AllowUnsafe) diagnostics.Add(DiagnosticInfo.Create("LRT5008", m.Source));
+        if (m.IsBundle && !facts.LmReferenced) diagnostics.Add(DiagnosticInfo.Create("LRT5011", m.Source));
         var collision = collisions.FirstOrDefault(c => c.FullName == m.FullName);
         if (collision is not null) diagnostics.Add(DiagnosticInfo.Create("LRT5005", collision.First, collision.Second, m.FullName));
         diagnostics.AddRange(Emitter.CheckNames(m));

@@ -102,7 +102,9 @@ internal static class ManifestParser
                 Blank(o.ResourceName) ?? "LiteRt/" + Str(model, "file"),
                 signatures.ToEquatable(),
                 accelerators.ToEquatable(),
-                plans.ToEquatable());
+                plans.ToEquatable(),
+                root["llm"] is { Kind: JsonKind.Object } llm ? Llm(llm) : null);
+            if (spec.IsBundle && o.Embed) diagnostics.Add(DiagnosticInfo.Create("LRT5010", source, "Embed='true' is not supported for a decoder bundle (.litertlm)"));
             bool fatal = diagnostics.Any(d => d.Id != "LRT5009");
             return new ManifestResult(fatal ? null : spec, diagnostics.ToEquatable());
         }
@@ -137,6 +139,26 @@ internal static class ManifestParser
                 q));
         }
         return list.ToEquatable();
+    }
+
+    private static LlmSpec Llm(JsonValue llm)
+    {
+        EquatableArray<int> Ints(JsonValue parent, string name) => Arr(parent, name).Select(x => Int(x, name)).ToEquatable();
+        double? OptNum(string name) => llm[name] is { Kind: JsonKind.Number } v ? v.Number : null;
+        return new LlmSpec(
+            Ints(llm, "startTokenIds"),
+            Arr(llm, "stopTokenSequences").Select(seq => seq.Kind == JsonKind.Array
+                ? seq.Items!.Select(x => Int(x, "stopTokenSequences")).ToEquatable()
+                : throw new Malformed("'stopTokenSequences' holds a non-array", seq)).ToEquatable(),
+            llm["doSample"]?.Kind == JsonKind.Bool && llm["doSample"]!.Bool,
+            OptNum("temperature"),
+            llm["topK"] is { Kind: JsonKind.Number } k ? Int(k, "topK") : null,
+            OptNum("topP"),
+            OptNum("repetitionPenalty"),
+            Int(llm["maxNumTokens"], "maxNumTokens"),
+            Int(llm["maxContext"], "maxContext"),
+            Ints(llm, "prefillLengths"),
+            llm["chatTemplate"]?.Kind == JsonKind.Bool && llm["chatTemplate"]!.Bool);
     }
 
     public static bool IsIdentifier(string s) =>

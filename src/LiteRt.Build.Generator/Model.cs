@@ -92,6 +92,20 @@ internal sealed record SignaturePlanSpec(string Key, int TensorCount, long Arena
 
 internal sealed record PlanSpec(string Accelerator, EquatableArray<SignaturePlanSpec> Signatures);
 
+/// <summary>A decoder's generation settings, as the bundle's metadata gives them (null: not stated by the checkpoint).</summary>
+internal sealed record LlmSpec(
+    EquatableArray<int> StartTokenIds,
+    EquatableArray<EquatableArray<int>> StopTokenSequences,
+    bool DoSample,
+    double? Temperature,
+    int? TopK,
+    double? TopP,
+    double? RepetitionPenalty,
+    int MaxNumTokens,
+    int MaxContext,
+    EquatableArray<int> PrefillLengths,
+    bool ChatTemplate);
+
 /// <summary>Everything the emitter needs for one model.</summary>
 internal sealed record ModelSpec(
     string ManifestPath,
@@ -111,8 +125,12 @@ internal sealed record ModelSpec(
     string ResourceName,
     EquatableArray<SignatureSpec> Signatures,
     EquatableArray<AcceleratorSpec> Accelerators,
-    EquatableArray<PlanSpec> Plans)
+    EquatableArray<PlanSpec> Plans,
+    LlmSpec? Llm = null)
 {
+    /// <summary>A decoder in a .litertlm bundle (checkpoint models): loaded through LiteRt.Lm.</summary>
+    public bool IsBundle => Llm is not null;
+
     public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
 }
 
@@ -120,4 +138,4 @@ internal sealed record ModelSpec(
 internal sealed record ManifestResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>What the compilation says about LiteRt.Runtime and unsafe code (an equatable summary, not the compilation).</summary>
-internal sealed record CompilationFacts(bool RuntimeReferenced, int? RuntimePlanFormat, bool AllowUnsafe);
+internal sealed record CompilationFacts(bool RuntimeReferenced, int? RuntimePlanFormat, bool AllowUnsafe, bool LmReferenced = false);

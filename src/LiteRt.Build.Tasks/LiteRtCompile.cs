@@ -68,6 +68,8 @@ public sealed class LiteRtCompile : ToolTask
         if (Model.GetMetadata("InputShapes") is { Length: > 0 } shapes) b.AppendSwitchIfNotNull("--input-shapes ", shapes);
         if (Model.GetMetadata("FidelityThreshold") is { Length: > 0 } threshold) b.AppendSwitchIfNotNull("--fidelity-threshold ", threshold);
         if (Model.GetMetadata("CalibrationImages") is { Length: > 0 } images) b.AppendSwitchIfNotNull("--image-preprocessing ", images);
+        if (Model.GetMetadata("MaxContext") is { Length: > 0 } maxContext) b.AppendSwitchIfNotNull("--max-context ", maxContext);
+        if (Model.GetMetadata("PrefillLengths") is { Length: > 0 } prefill) b.AppendSwitchIfNotNull("--prefill-lengths ", prefill);
         if (Describe) b.AppendSwitch("--describe");
         return b.ToString();
     }

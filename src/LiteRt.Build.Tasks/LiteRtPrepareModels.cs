@@ -49,15 +49,15 @@ public sealed class LiteRtPrepareModels : Task
         {
             var p = Prepare(item);
             if (p is null) continue;
-            string tflite = p.GetMetadata("TflitePath");
-            if (owners.TryGetValue(tflite, out string? other))
+            string compiled = p.GetMetadata("CompiledModelPath");
+            if (owners.TryGetValue(compiled, out string? other))
             {
-                LogError(item, "LRT0012", $"models '{other}' and '{item.ItemSpec}' would both write {tflite}; give one of them another ClassName or OutputDir");
+                LogError(item, "LRT0012", $"models '{other}' and '{item.ItemSpec}' would both write {compiled}; give one of them another ClassName or OutputDir");
                 continue;
             }
-            owners[tflite] = item.ItemSpec;
+            owners[compiled] = item.ItemSpec;
             prepared.Add(p);
-            outputs.Add(tflite);
+            outputs.Add(compiled);
             outputs.Add(p.GetMetadata("ManifestPath"));
             outputs.Add(p.GetMetadata("StampPath"));
             outputs.Add(p.GetMetadata("DonePath"));
@@ -77,6 +77,15 @@ public sealed class LiteRtPrepareModels : Task
     {
         string modelPath = Path.GetFullPath(Path.Combine(ProjectDirectory, item.ItemSpec));
         string stem = Path.GetFileNameWithoutExtension(modelPath);
+        // A Hugging Face decoder checkpoint: a folder holding config.json (or that config.json). Its identity is the
+        // config.json, so MSBuild compares file timestamps; every file of the folder is a dependency.
+        string? checkpointDir = Directory.Exists(modelPath) ? modelPath.TrimEnd('/', '\\')
+            : string.Equals(Path.GetFileName(modelPath), "config.json", StringComparison.OrdinalIgnoreCase) ? Path.GetDirectoryName(modelPath) : null;
+        if (checkpointDir is not null)
+        {
+            modelPath = Path.Combine(checkpointDir, "config.json");
+            stem = Path.GetFileName(checkpointDir);
+        }
 
         string className = Meta(item, "ClassName") ?? Names.Pascal(stem, "Model");
         if (!Names.IsIdentifier(className))
@@ -102,6 +111,13 @@ public sealed class LiteRtPrepareModels : Task
             LogError(item, "LRT0011", $"Embed='{Meta(item, "Embed")}' must be true (embedded resource) or false (copied to the output folder)");
             return null;
         }
+        if (checkpointDir is not null && embedText == "true")
+        {
+            LogError(item, "LRT0011", "Embed='true' is not supported for a decoder checkpoint: its .litertlm bundle is memory-mapped from the output folder");
+            return null;
+        }
+        string maxContext = Meta(item, "MaxContext") ?? "";
+        string prefillLengths = Meta(item, "PrefillLengths") ?? "";
         string accelerators = Meta(item, "Accelerators") ?? "npu;gpu;cpu";
         string quantize = Meta(item, "Quantize") ?? "none";
         // A recipe file is an input of the compile like the model: resolve it against the project.
@@ -138,11 +154,16 @@ public sealed class LiteRtPrepareModels : Task
         var dependencies = calibration.Select(c => c.IndexOf('=') is int at && at > 0 && !File.Exists(c) ? c.Substring(at + 1) : c)
             .SelectMany(c => Directory.Exists(c) ? (IEnumerable<string>)Directory.GetFiles(c).OrderBy(f => f, StringComparer.Ordinal) : new[] { c })
             .Concat(externalData).ToList();
+        if (checkpointDir is not null && Directory.Exists(checkpointDir))
+            dependencies.AddRange(Directory.GetFiles(checkpointDir).Where(f => !string.Equals(f, modelPath, StringComparison.OrdinalIgnoreCase)).OrderBy(f => f, StringComparer.Ordinal));
         if (quantize.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) dependencies.Add(quantize);
         result.SetMetadata("Dependencies", string.Join(";", dependencies));
         result.SetMetadata("OutputDir", EnsureSlash(outputDir));
         result.SetMetadata("Name", name);
-        result.SetMetadata("TflitePath", Path.Combine(outputDir, name + ".tflite"));
+        string compiledExtension = checkpointDir is null ? ".tflite" : ".litertlm";
+        result.SetMetadata("CompiledModelPath", Path.Combine(outputDir, name + compiledExtension));
+        result.SetMetadata("MaxContext", maxContext);
+        result.SetMetadata("PrefillLengths", prefillLengths);
         result.SetMetadata("ManifestPath", Path.Combine(outputDir, name + ".litert.json"));
         result.SetMetadata("QuantReportPath", Path.Combine(outputDir, name + ".quant.json"));
         string stampPath = Path.Combine(outputDir, name + ".litert.stamp");
@@ -155,14 +176,14 @@ public sealed class LiteRtPrepareModels : Task
         result.SetMetadata("LiteRtNamespace", ns);
         result.SetMetadata("LiteRtAccess", access);
         result.SetMetadata("LiteRtEmbed", embedText);
-        result.SetMetadata("LiteRtFileName", name + ".tflite");
-        result.SetMetadata("LiteRtResourceName", "LiteRt/" + name + ".tflite");
+        result.SetMetadata("LiteRtFileName", name + compiledExtension);
+        result.SetMetadata("LiteRtResourceName", "LiteRt/" + name + compiledExtension);
         result.SetMetadata("LiteRtAccelerators", accelerators);
         result.SetMetadata("LiteRtSource", item.ItemSpec);
 
         // A compile is recorded by touching DonePath (outputs keep their timestamps when their bytes do not change,
         // so they cannot serve as the target's Outputs). If an output has gone missing, forget the compile.
-        if (!File.Exists(result.GetMetadata("TflitePath")) || !File.Exists(result.GetMetadata("ManifestPath")))
+        if (!File.Exists(result.GetMetadata("CompiledModelPath")) || !File.Exists(result.GetMetadata("ManifestPath")))
         {
             try { File.Delete(result.GetMetadata("DonePath")); }
             catch (IOException) { }
@@ -180,6 +201,8 @@ public sealed class LiteRtPrepareModels : Task
         if (inputShapes.Length > 0) stamp.Append("inputShapes=").Append(inputShapes).Append('\n');
         if (fidelityThreshold.Length > 0) stamp.Append("fidelityThreshold=").Append(fidelityThreshold).Append('\n');
         if (imagePreprocessing.Length > 0) stamp.Append("calibrationImages=").Append(imagePreprocessing).Append('\n');
+        if (maxContext.Length > 0) stamp.Append("maxContext=").Append(maxContext).Append('\n');
+        if (prefillLengths.Length > 0) stamp.Append("prefillLengths=").Append(prefillLengths).Append('\n');
         try
         {
             Directory.CreateDirectory(outputDir);

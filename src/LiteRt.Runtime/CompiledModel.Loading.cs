@@ -81,6 +81,28 @@ public sealed partial class CompiledModel
         return Create(TfLiteModel.Read(bytes), null, options, plan, rejected);
     }
 
+    /// <summary>
+    /// Prepares a model read elsewhere (e.g. the decoder section of a <c>.litertlm</c> bundle, read in place) with a
+    /// build-time plan. The caller hashes the model's serialized bytes (<paramref name="modelBytes"/> long) and passes
+    /// the SHA-256; the plan is checked against them as <see cref="Load(string, PrecomputedPlan, RuntimeOptions?)"/> does.
+    /// <paramref name="owner"/> (e.g. the mapping the graph's weights live in) is disposed with the model.
+    /// </summary>
+    public static CompiledModel FromGraph(ModelGraph graph, PrecomputedPlan plan, long modelBytes, ReadOnlySpan<byte> modelSha256,
+        RuntimeOptions? options = null, IDisposable? owner = null, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(plan);
+        string? rejected = CheckVersion(plan);
+        if (rejected is null)
+        {
+            rejected = modelBytes != plan.ModelBytes
+                ? $"the plan is for a {plan.ModelBytes}-byte model; {source ?? "the model given"} has {modelBytes} bytes"
+                : CheckHash(plan, modelSha256.ToArray(), source ?? "the model given");
+        }
+        Reject(rejected, options, source);
+        return Create(graph, owner, options, plan, rejected);
+    }
+
     private static CompiledModel Create(ModelGraph graph, IDisposable? owner, RuntimeOptions? options, PrecomputedPlan plan, string? rejected)
     {
         if (rejected is not null) return new CompiledModel(graph, owner, options, null, rejected);

@@ -20,7 +20,7 @@ internal static class CompileCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "The model to compile (.tflite, or .onnx: converted first)" };
+        var model = new Argument<string>("model") { Description = "The model to compile (.tflite; .onnx or a Hugging Face decoder checkpoint folder: converted first)" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder for <Name>.tflite and <Name>.litert.json", Required = true };
         var name = new Option<string?>("--name") { Description = "Base name of the outputs (default: the model's file name in PascalCase)" };
         var source = new Option<string?>("--source") { Description = "How to name the model in the manifest and messages (default: the path given)" };
@@ -36,9 +36,11 @@ internal static class CompileCommand
         var externalData = new Option<string[]>("--external-data") { Description = "A file the model's weights live in; repeat per file", Arity = ArgumentArity.ZeroOrMore };
         var describe = new Option<bool>("--describe") { Description = "Fast step for IDE design-time builds: write only the manifest's signatures, no plan and no model" };
         var inputShapes = new Option<string?>("--input-shapes") { Description = "ONNX models: fixed shapes for dynamic inputs, name:1x3x224x224[,name2:…]" };
+        var maxContext = new Option<int?>("--max-context") { Description = "Checkpoints: KV-cache rows (default 4096)" };
+        var prefillLengths = new Option<string?>("--prefill-lengths") { Description = "Checkpoints: prefill signature lengths, e.g. 32,128 (the default)" };
         var cmd = new Command("compile", "Compile a model for the build: .tflite + manifest with a plan per accelerator")
         {
-            model, output, name, source, accelerators, quantize, calibration, externalData, describe, inputShapes, images, threshold,
+            model, output, name, source, accelerators, quantize, calibration, externalData, describe, inputShapes, images, threshold, maxContext, prefillLengths,
         };
         cmd.SetAction(parse => Execute(new Request(
             parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(name), parse.GetValue(source),
@@ -47,6 +49,8 @@ internal static class CompileCommand
         {
             ImagePreprocessing = parse.GetValue(images),
             FidelityThreshold = parse.GetValue(threshold),
+            MaxContext = parse.GetValue(maxContext),
+            PrefillLengthsText = parse.GetValue(prefillLengths),
         }));
         return cmd;
     }
@@ -56,6 +60,10 @@ internal static class CompileCommand
     {
         public string? ImagePreprocessing { get; init; }
         public string? FidelityThreshold { get; init; }
+        public int? MaxContext { get; init; }
+        public string? PrefillLengthsText { get; init; }
+        public int[]? PrefillLengths => string.IsNullOrWhiteSpace(PrefillLengthsText) ? null
+            : [.. PrefillLengthsText.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.TryParse(p, out int n) ? n : -1).Order()];
         public bool Quantizes => !string.Equals(Quantize.Trim(), "none", StringComparison.OrdinalIgnoreCase);
     }
 
@@ -67,7 +75,11 @@ internal static class CompileCommand
         try
         {
             // Options first: every problem with them is reported, then we stop.
-            if (!File.Exists(modelPath)) diag.Error(modelPath, Codes.ModelNotFound, $"model file not found: {Path.GetFullPath(modelPath)}");
+            bool checkpoint = CompileCheckpoint.IsCheckpoint(modelPath, out string checkpointDir);
+            if (!checkpoint && !File.Exists(modelPath))
+                diag.Error(modelPath, Codes.ModelNotFound, Directory.Exists(modelPath)
+                    ? $"{Path.GetFullPath(modelPath)} is a folder without config.json (a Hugging Face checkpoint folder holds config.json and its weights)"
+                    : $"model file not found: {Path.GetFullPath(modelPath)}");
             var accelerators = new List<Accelerator>();
             foreach (string a in r.Accelerators.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -78,7 +90,7 @@ internal static class CompileCommand
                 diag.Error(modelPath, Codes.BadAccelerator, "Accelerators is empty; list at least one of npu, gpu, cpu");
             QuantizationRecipe? recipe = null;
             FidelityThreshold? gate = null;
-            if (r.Quantizes)
+            if (r.Quantizes && !checkpoint)
             {
                 try { recipe = QuantizationRecipe.Load(r.Quantize.Trim()); }
                 catch (LiteRtQuantizationException e) { diag.Error(modelPath, Codes.UnknownRecipe, e.Reason); }
@@ -93,10 +105,15 @@ internal static class CompileCommand
                 diag.Error(modelPath, Codes.CalibrationNotFound, $"calibration data not found: {Path.GetFullPath(c)}");
             foreach (string x in r.ExternalData.Where(x => !File.Exists(x)))
                 diag.Error(modelPath, Codes.ExternalDataNotFound, $"external data file not found: {Path.GetFullPath(x)}");
-            string name = r.Name ?? Identifiers.Pascal(Path.GetFileNameWithoutExtension(modelPath), "Model");
+            string name = r.Name ?? Identifiers.Pascal(checkpoint ? CompileCheckpoint.DefaultName(checkpointDir) : Path.GetFileNameWithoutExtension(modelPath), "Model");
             if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/') || name.Contains('\\'))
                 diag.Error(modelPath, Codes.BadName, $"'{name}' cannot name output files");
-            if (diag.Errors > 0) return File.Exists(modelPath) ? ExitCodes.Usage : ExitCodes.IoError;
+            if (r.PrefillLengths is { } lengths && lengths.Any(n => n < 0))
+                diag.Error(modelPath, Codes.NotForCheckpoints, $"--prefill-lengths '{r.PrefillLengthsText}' is not a list of integers");
+            if (!checkpoint && (r.MaxContext is not null || r.PrefillLengthsText is not null))
+                diag.Error(modelPath, Codes.NotForCheckpoints, "MaxContext and PrefillLengths apply to decoder checkpoints (a folder with config.json) only");
+            if (diag.Errors > 0) return File.Exists(modelPath) || checkpoint ? ExitCodes.Usage : ExitCodes.IoError;
+            if (checkpoint) return CompileCheckpoint.Run(checkpointDir, r, name, accelerators, shown, diag);
 
             string ext = Path.GetExtension(modelPath).ToLowerInvariant();
             if (ext is not (".tflite" or ".onnx"))

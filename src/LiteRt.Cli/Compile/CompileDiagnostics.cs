@@ -17,6 +17,7 @@ internal static class Codes
     public const string CannotWrite = "LRT0007";
     public const string BadName = "LRT0008";
     public const string ExternalDataNotFound = "LRT0009";
+    public const string NotForCheckpoints = "LRT0015";
 
     // LRT19xx: reading .tflite input (the LRT1xxx import range; ONNX codes are the converter's).
     public const string InvalidTflite = "LRT1901";

@@ -16,7 +16,18 @@ internal static class Manifest
 {
     public const int FormatVersion = RuntimeInfo.PlanFormatVersion;
 
-    public sealed record ModelFacts(string Name, string Source, string FileName, long Bytes, string Sha256);
+    public sealed record ModelFacts(string Name, string Source, string FileName, long Bytes, string Sha256)
+    {
+        /// <summary>null: the file is the .tflite; "litertlm": a LiteRT-LM bundle whose decoder section has Bytes/Sha256.</summary>
+        public string? Container { get; init; }
+
+        /// <summary>A decoder's generation settings (checkpoint models).</summary>
+        public LlmFacts? Llm { get; init; }
+    }
+
+    /// <summary>What a session takes from a bundle, as the generated wrapper exposes it (nothing invented: unset stays null).</summary>
+    public sealed record LlmFacts(int[] StartTokenIds, int[][] StopTokenSequences, bool DoSample, float? Temperature, int? TopK, float? TopP,
+        float? RepetitionPenalty, int MaxNumTokens, int MaxContext, int[] PrefillLengths, bool HasChatTemplate);
 
     public static byte[] Write(ModelGraph graph, ModelFacts model, IReadOnlyList<Accelerator> requested, string quantize, ModelPlan? plan)
     {
@@ -36,7 +47,9 @@ internal static class Manifest
             w.WriteString("sha256", model.Sha256);
             if (graph.Description is { Length: > 0 } d) w.WriteString("description", d);
             w.WriteString("quantize", quantize);
+            if (model.Container is { } container) w.WriteString("container", container);
             w.WriteEndObject();
+            if (model.Llm is { } llm) WriteLlm(w, llm);
 
             WriteSignatures(w, graph);
 
@@ -61,6 +74,35 @@ internal static class Manifest
         }
         stream.WriteByte((byte)'\n');
         return stream.ToArray();
+    }
+
+    private static void WriteLlm(Utf8JsonWriter w, LlmFacts llm)
+    {
+        w.WriteStartObject("llm");
+        WriteInts(w, "startTokenIds", llm.StartTokenIds);
+        w.WriteStartArray("stopTokenSequences");
+        foreach (int[] stop in llm.StopTokenSequences)
+        {
+            w.WriteStartArray();
+            foreach (int id in stop) w.WriteNumberValue(id);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteBoolean("doSample", llm.DoSample);
+        void Number(string name, double? value)
+        {
+            if (value is { } v) w.WriteNumber(name, Math.Round(v, 6));
+            else w.WriteNull(name);
+        }
+        Number("temperature", llm.Temperature);
+        Number("topK", llm.TopK);
+        Number("topP", llm.TopP);
+        Number("repetitionPenalty", llm.RepetitionPenalty);
+        w.WriteNumber("maxNumTokens", llm.MaxNumTokens);
+        w.WriteNumber("maxContext", llm.MaxContext);
+        WriteInts(w, "prefillLengths", llm.PrefillLengths);
+        w.WriteBoolean("chatTemplate", llm.HasChatTemplate);
+        w.WriteEndObject();
     }
 
     private static void WriteAccelerator(Utf8JsonWriter w, Accelerator a, string? reason, Accelerator? fallback, bool isImplicit)

@@ -6,7 +6,9 @@ using LiteRt.Format.TfLite;
 using LiteRt.Graph;
 using LiteRt.Graph.TfLite;
 using LiteRt.Lm.Tokenization;
+using System.Security.Cryptography;
 using LiteRt.Runtime;
+using LiteRt.Runtime.Planning;
 
 namespace LiteRt.Lm.Bundle;
 
@@ -199,6 +201,27 @@ public sealed partial class LlmBundle : IDisposable
     /// valid while this bundle is open: dispose the model first.
     /// </summary>
     public CompiledModel LoadModel(RuntimeOptions? options = null) => CompiledModel.FromGraph(ReadModelGraph(), options);
+
+    /// <summary>
+    /// Prepares the decoder with a build-time plan (what generated wrappers call): the plan is checked against the
+    /// decoder section's size and SHA-256 and, when it does not match, the runtime plans the model itself and says why.
+    /// </summary>
+    public CompiledModel LoadModel(PrecomputedPlan plan, RuntimeOptions? options = null)
+    {
+        var s = DecoderSection;
+        return CompiledModel.FromGraph(ReadModelGraph(), plan, s.Length, DecoderSha256(), options, source: $"{Path} (section {s.Index}, TFLiteModel)");
+    }
+
+    /// <summary>SHA-256 of the decoder section's bytes (the .tflite as written into the bundle), hashed through the mapping.</summary>
+    public byte[] DecoderSha256()
+    {
+        var s = DecoderSection;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        const int Chunk = 16 << 20;
+        for (long at = 0; at < s.Length; at += Chunk)
+            hash.AppendData(_file.Slice(s.Begin + at, (int)Math.Min(Chunk, s.Length - at)).Span);
+        return hash.GetHashAndReset();
+    }
 
     /// <summary>The decoder section as IR, read in place (constant data refers to the mapping; valid while the bundle is open).</summary>
     public ModelGraph ReadModelGraph()

@@ -35,6 +35,10 @@ internal static class BuildPieces
     public static IEnumerable<string> RuntimeAssemblies =>
         new[] { "LiteRt.Runtime", "LiteRt.Graph", "LiteRt.Format", "System.Numerics.Tensors" }.Select(Piece);
 
+    /// <summary>LiteRt.Lm and what it needs beyond the runtime (for wrappers of decoder bundles).</summary>
+    public static IEnumerable<string> LmAssemblies =>
+        new[] { "LiteRt.Lm", "Microsoft.Extensions.AI.Abstractions" }.Select(Piece);
+
     /// <summary>Runs dotnet; MSBuild state inherited from the test run (dotnet test is itself an MSBuild child) is removed.</summary>
     public static (int Exit, string Output) Dotnet(string workingDirectory, string arguments, IDictionary<string, string>? environment = null, int timeoutSeconds = 300)
     {

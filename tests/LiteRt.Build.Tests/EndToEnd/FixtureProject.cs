@@ -21,7 +21,8 @@ internal sealed class FixtureProject : IDisposable
 
     public string In(string relative) => Path.Combine(Directory, relative);
 
-    public void WriteProject(string extraProperties = "")
+    /// <param name="lm">Also reference LiteRt.Lm (decoder bundles' wrappers need it).</param>
+    public void WriteProject(string extraProperties = "", bool lm = false)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<Project>");
@@ -42,7 +43,7 @@ internal sealed class FixtureProject : IDisposable
         sb.AppendLine("  </PropertyGroup>");
         sb.AppendLine("  <ItemGroup>");
         sb.AppendLine($"    <Analyzer Include=\"{BuildPieces.Generator}\" />");
-        foreach (string r in BuildPieces.RuntimeAssemblies) sb.AppendLine($"    <Reference Include=\"{r}\" />");
+        foreach (string r in BuildPieces.RuntimeAssemblies.Concat(lm ? BuildPieces.LmAssemblies : [])) sb.AppendLine($"    <Reference Include=\"{r}\" />");
         sb.AppendLine("  </ItemGroup>");
         sb.AppendLine("  <ItemGroup>");
         foreach (string item in ModelItems) sb.AppendLine("    " + item);
@@ -66,7 +67,7 @@ internal sealed class FixtureProject : IDisposable
         return (exit, console, File.Exists(log) ? File.ReadAllText(log) : "");
     }
 
-    public (int Exit, string Output) Run() => BuildPieces.Dotnet(Directory, $"{Path.Combine(Bin, "Fixture.dll")}");
+    public (int Exit, string Output) Run(string arguments = "") => BuildPieces.Dotnet(Directory, $"{Path.Combine(Bin, "Fixture.dll")} {arguments}".TrimEnd());
 
     public void Dispose()
     {
