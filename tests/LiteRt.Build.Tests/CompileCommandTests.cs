@@ -229,6 +229,32 @@ public sealed class CompileCommandTests(ITestOutputHelper output) : IDisposable
         Assert.Equal((file, l, c, error, code, message), (d.File!, d.Line, d.Column, d.IsError, d.Code, d.Message));
         Assert.False(CanonicalLine.TryParse("litert: compiled Models/a.tflite -> A.tflite", out _));
     }
+    [Fact]
+    public void A_folder_without_config_json_or_calibration_on_a_checkpoint_are_clear_errors()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_dir, "notacheckpoint")).FullName;
+        var (exit, _, err) = Compile(folder);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("is a folder without config.json", SingleDiagnostic(err, "LRT0002").Message);
+
+        // A checkpoint folder takes MaxContext/PrefillLengths/Quantize; calibration and the like are rejected by name
+        // before anything is converted.
+        string checkpoint = Directory.CreateDirectory(Path.Combine(_dir, "ckpt")).FullName;
+        File.WriteAllText(Path.Combine(checkpoint, "config.json"), "{}");
+        string calibration = Path.Combine(_dir, "calib.npy");
+        File.WriteAllBytes(calibration, [1, 2, 3]);
+        (exit, _, err) = Compile(checkpoint, "--calibration", calibration, "--input-shapes", "x:1x2");
+        Assert.NotEqual(0, exit);
+        Assert.Contains(err.Split('\n'), l => l.Contains("LRT0015") && l.Contains("Calibration does not apply"));
+        Assert.Contains(err.Split('\n'), l => l.Contains("LRT0015") && l.Contains("InputShapes does not apply"));
+        Assert.False(File.Exists(Path.Combine(_dir, "out", "Ckpt.litertlm")));
+
+        // …and MaxContext on a .tflite is rejected the other way round.
+        string model = TestModels.Write(TestModels.Scaler(), Path.Combine(_dir, "scaler.tflite"));
+        (exit, _, err) = Compile(model, "--max-context", "64");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("apply to decoder checkpoints", SingleDiagnostic(err, "LRT0015").Message);
+    }
 }
 
 /// <summary>Every CPU kernel can be named in generated code (registered entry type, or found by its pointers).</summary>
