@@ -104,7 +104,8 @@ internal static class Emitter
             w.Doc("The name of the embedded resource holding the compiled model.");
             w.Line($"public const string ResourceName = {Str(m.ResourceName)};");
         }
-        w.Doc("SHA-256 of the compiled .tflite the build-time plan was made for (checked at load).");
+        w.Doc(m.IsBundle ? "SHA-256 of the bundle's decoder section (the .tflite) the build-time plan was made for (checked at load)."
+            : "SHA-256 of the compiled .tflite the build-time plan was made for (checked at load).");
         w.Line($"public const string ModelSha256 = {Str(m.Sha256)};");
         w.Doc("The plan format this code was generated for; the runtime checks it (RuntimeInfo.PlanFormatVersion).");
         w.Line($"public const int PlanFormatVersion = {m.FormatVersion};");
