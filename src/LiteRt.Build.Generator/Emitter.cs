@@ -249,7 +249,7 @@ internal static class Emitter
         w.Open($"public {Lm}.Engine.LlmSession CreateSession()");
         w.Line("var tokenizer = _bundle.CreateTokenizer();");
         w.Line($"var backend = new {Lm}.Engine.CompiledModelBackend(_model, ownsModel: false);");
-        w.Line($"return new {Lm}.Engine.LlmSession(backend, tokenizer, {Lm}.Engine.LlmSessionSettings.FromMetadata(_bundle.Metadata, tokenizer));");
+        w.Line($"return new {Lm}.Engine.LlmSession(backend, tokenizer, {Lm}.Engine.LlmSessionSettings.FromBundle(_bundle, tokenizer));");
         w.Close();
         w.Line();
 

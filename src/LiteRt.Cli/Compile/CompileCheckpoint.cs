@@ -108,7 +108,7 @@ internal static class CompileCheckpoint
     private static Manifest.LlmFacts Describe(LlmBundle bundle, LlmConvertOptions options)
     {
         var tokenizer = bundle.CreateTokenizer();
-        var settings = LlmSessionSettings.FromMetadata(bundle.Metadata, tokenizer);
+        var settings = LlmSessionSettings.FromBundle(bundle, tokenizer);
         var sampling = settings.DefaultSampling;
         return new Manifest.LlmFacts(
             [.. settings.StartTokenIds],

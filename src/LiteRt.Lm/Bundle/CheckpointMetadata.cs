@@ -11,6 +11,15 @@ namespace LiteRt.Lm.Bundle;
 /// </summary>
 public sealed record CheckpointMetadata(LlmMetadata Metadata, byte[] TokenizerJson, IReadOnlyList<BundleItem> TokenizerItems, IReadOnlyList<string> Notes)
 {
+    /// <summary>
+    /// The LlmMetadata section's items: settings the LlmMetadata proto has no field for, kept beside it under their
+    /// generation_config.json names (LiteRT-LM ignores items it does not know). Today: <c>repetition_penalty</c>.
+    /// </summary>
+    public IReadOnlyList<BundleItem> MetadataItems { get; init; } = [];
+
+    /// <summary>The item key for generation_config.json's repetition_penalty (float).</summary>
+    public const string RepetitionPenaltyKey = "repetition_penalty";
+
     /// <param name="directory">The checkpoint folder (tokenizer.json required; the others optional).</param>
     /// <param name="maxNumTokens">The model's KV-cache length (0: not stated).</param>
     public static CheckpointMetadata FromDirectory(string directory, int maxNumTokens)
@@ -47,7 +56,8 @@ public sealed record CheckpointMetadata(LlmMetadata Metadata, byte[] TokenizerJs
             false => new SamplerParameters { Type = SamplerType.Greedy },
             null => null,
         };
-        if (gen?.RepetitionPenalty is { } rp && rp != 1) notes.Add($"generation_config.json: repetition_penalty {rp} not carried (LlmMetadata has no field for it)");
+        var metadataItems = new List<BundleItem>();
+        if (gen?.RepetitionPenalty is { } rp && rp != 1) metadataItems.Add(new BundleItem(RepetitionPenaltyKey, (float)rp));
         foreach (string key in gen?.UnsupportedKeys ?? []) notes.Add($"generation_config.json: {key} not carried (LlmMetadata has no field for it)");
         foreach (string name in tokenizer.ChatTemplates.Keys.Where(k => k != "default"))
             notes.Add($"tokenizer_config.json: chat template '{name}' not carried (LlmMetadata holds one template)");
@@ -62,6 +72,6 @@ public sealed record CheckpointMetadata(LlmMetadata Metadata, byte[] TokenizerJs
             JinjaPromptTemplate = tokenizer.ChatTemplateSource,
             PadToken = pad is { } p ? LlmToken.FromIds(p) : null,
         };
-        return new CheckpointMetadata(metadata, tokenizerJson, TokenizerCodec.ItemsFromConfig(configJson), notes);
+        return new CheckpointMetadata(metadata, tokenizerJson, TokenizerCodec.ItemsFromConfig(configJson), notes) { MetadataItems = metadataItems };
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class LlmBundle
         var types = new[] { SectionDataType.LlmMetadataProto, SectionDataType.HFTokenizerZlib, SectionDataType.TFLiteModel };
         var items = new IReadOnlyList<BundleItem>[]
         {
-            [], checkpoint.TokenizerItems, [new BundleItem(LitertLmFormat.ModelTypeKey, LitertLmFormat.PrefillDecodeModelType)],
+            checkpoint.MetadataItems, checkpoint.TokenizerItems, [new BundleItem(LitertLmFormat.ModelTypeKey, LitertLmFormat.PrefillDecodeModelType)],
         };
         var system = new List<BundleItem> { new("producer", "LiteRt.Build") };
         system.AddRange(options.SystemMetadata.Where(i => i.Key != "producer"));

@@ -40,7 +40,7 @@ public sealed class LlmSession : IDisposable
         try
         {
             var tokenizer = bundle.CreateTokenizer();
-            var settings = LlmSessionSettings.FromMetadata(bundle.Metadata, tokenizer);
+            var settings = LlmSessionSettings.FromBundle(bundle, tokenizer);
             var model = bundle.LoadModel(options);
             CompiledModelBackend backend;
             try

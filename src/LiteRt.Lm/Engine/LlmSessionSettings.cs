@@ -40,9 +40,30 @@ public sealed record LlmSessionSettings
         };
     }
 
+    /// <summary>
+    /// A bundle's settings: its <see cref="LlmMetadata"/>, plus what the metadata section's items add (the checkpoint's
+    /// repetition_penalty, which the proto has no field for; transformers applies it in greedy decoding too).
+    /// </summary>
+    public static LlmSessionSettings FromBundle(LlmBundle bundle, Tokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var items = bundle.FindSection(SectionDataType.LlmMetadataProto)?.Items ?? [];
+        return WithItems(FromMetadata(bundle.Metadata, tokenizer), items);
+    }
+
     /// <summary>The settings a bundle made from this checkpoint folder would carry (see <see cref="CheckpointMetadata"/>).</summary>
-    public static LlmSessionSettings FromCheckpoint(string directory, Tokenizer tokenizer) =>
-        FromMetadata(CheckpointMetadata.FromDirectory(directory, 0).Metadata, tokenizer);
+    public static LlmSessionSettings FromCheckpoint(string directory, Tokenizer tokenizer)
+    {
+        var checkpoint = CheckpointMetadata.FromDirectory(directory, 0);
+        return WithItems(FromMetadata(checkpoint.Metadata, tokenizer), checkpoint.MetadataItems);
+    }
+
+    private static LlmSessionSettings WithItems(LlmSessionSettings settings, IReadOnlyList<BundleItem> items)
+    {
+        var penalty = items.FirstOrDefault(i => i.Key == CheckpointMetadata.RepetitionPenaltyKey)?.Value;
+        return penalty is null ? settings
+            : settings with { DefaultSampling = settings.DefaultSampling with { RepetitionPenalty = Convert.ToSingle(penalty, System.Globalization.CultureInfo.InvariantCulture) } };
+    }
 
     private static SamplingOptions Sampling(SamplerParameters? p) => p is null || p.Type == SamplerType.Greedy ? SamplingOptions.Greedy : new SamplingOptions
     {

@@ -145,12 +145,18 @@ public sealed class BundleRoundTripTests(ITestOutputHelper output)
             Assert.Equal(new SamplerParameters { Type = SamplerType.TopP, K = 20, P = 0.8f, Temperature = 0.7f }, m.SamplerParams);
             Assert.Equal(original.PadTokenId, m.PadToken!.Ids![0]);
             Assert.Equal(original.ChatTemplateSource, m.JinjaPromptTemplate);
-            Assert.Contains(written.Notes, n => n.Contains("repetition_penalty"));
+            // repetition_penalty (1.1, as Qwen2.5-Instruct asks) has no LlmMetadata field: it rides as an item of that section.
+            Assert.DoesNotContain(written.Notes, n => n.Contains("repetition_penalty"));
+            Assert.Equal(1.1f, bundle.FindSection(SectionDataType.LlmMetadataProto)!.Item(CheckpointMetadata.RepetitionPenaltyKey));
             var fromBundle = bundle.CreateTokenizer();
             var chat = new[] { new TemplateMessage("user", "Tell me a story. ✓") };
             Assert.Equal(original.Encode(original.ApplyChatTemplate(chat)), fromBundle.Encode(fromBundle.ApplyChatTemplate(chat)));
             var settings = LlmSessionSettings.FromMetadata(m, fromBundle);
             Assert.Equal(new SamplingOptions { DoSample = true, Temperature = 0.7f, TopK = 20, TopP = 0.8f }, settings.DefaultSampling);
+            // What a session over the bundle uses: the metadata plus the carried penalty, as the checkpoint folder says.
+            var expected = new SamplingOptions { DoSample = true, Temperature = 0.7f, TopK = 20, TopP = 0.8f, RepetitionPenalty = 1.1f };
+            Assert.Equal(expected, LlmSessionSettings.FromBundle(bundle, fromBundle).DefaultSampling);
+            Assert.Equal(expected, LlmSessionSettings.FromCheckpoint(qwenDir, original).DefaultSampling);
         }
 
         string storiesDir = Path.Combine(root, "llm/stories260K/hf");
