@@ -19,6 +19,15 @@ public sealed record QuantizeOptions
     public int SyntheticSamples { get; init; } = 4;
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Correct each quantized layer's float bias for the mean shift its rounded weights cause (−ΔW·E[x], E[x] measured
+    /// on the calibration data; default true; needs calibration data, also for the weight-only schemes).
+    /// </summary>
+    public bool BiasCorrection { get; init; } = true;
+
+    /// <summary>How static int8 activation ranges are chosen from the calibration data (default: least squared error).</summary>
+    public ActivationRangeMethod ActivationRanges { get; init; } = ActivationRangeMethod.Mse;
+
     /// <summary>Measure the quantized model against the float model at all (default true; auto mixed precision needs it).</summary>
     public bool Evaluate { get; init; } = true;
 
@@ -33,6 +42,15 @@ public sealed record QuantizeOptions
 
     /// <summary>Progress messages (optional).</summary>
     public Action<string>? Log { get; init; }
+}
+
+/// <summary>How a static int8 activation range is chosen from the calibration data.</summary>
+public enum ActivationRangeMethod
+{
+    /// <summary>Least expected squared error (clipping plus rounding) over the calibration values.</summary>
+    Mse,
+    /// <summary>Min/max over the calibration samples.</summary>
+    MinMax,
 }
 
 /// <summary>The quantized model and its fidelity report; deconstructs as <c>var (model, report) = …</c>.</summary>
