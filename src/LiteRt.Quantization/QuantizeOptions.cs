@@ -25,8 +25,12 @@ public sealed record QuantizeOptions
     /// </summary>
     public bool BiasCorrection { get; init; } = true;
 
-    /// <summary>How static int8 activation ranges are chosen from the calibration data (default: least squared error).</summary>
-    public ActivationRangeMethod ActivationRanges { get; init; } = ActivationRangeMethod.Mse;
+    /// <summary>
+    /// How static int8 activation ranges are chosen from the calibration data (default min/max). Least squared error
+    /// (<see cref="ActivationRangeMethod.Mse"/>) measured 0.9878 against 0.9867 cosine on MobileNetV2, but its tighter
+    /// steps let one-step rounding differences between runtimes compound further end to end, so it is opt-in.
+    /// </summary>
+    public ActivationRangeMethod ActivationRanges { get; init; } = ActivationRangeMethod.MinMax;
 
     /// <summary>Measure the quantized model against the float model at all (default true; auto mixed precision needs it).</summary>
     public bool Evaluate { get; init; } = true;
