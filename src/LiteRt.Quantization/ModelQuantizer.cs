@@ -68,7 +68,8 @@ public static class ModelQuantizer
 
         Dictionary<int, (double Min, double Max)>? ranges = null;
         Dictionary<int, double[]>? means = null;
-        bool correctBias = options.BiasCorrection && calib.Count > 0 && plans.Any(p => BiasCorrection.Applies(p.Scheme));
+        bool correctStatic = options.BiasCorrection ?? false, correctWeights = options.BiasCorrection ?? true;
+        bool correctBias = calib.Count > 0 && plans.Any(p => BiasCorrection.Applies(p.Scheme) && (p.Scheme.IsStatic() ? correctStatic : correctWeights));
         if (plans.Any(p => p.Scheme.IsStatic()) || correctBias)
         {
             log($"calibrating on {calib.Count} sample(s)…");
@@ -80,14 +81,15 @@ public static class ModelQuantizer
         bool quantizedIo = options.QuantizedIo ?? recipe.QuantizedIo;
         var evaluator = new Evaluator(model, eval, options.MeasureLayers);
 
-        var built = Build(model, plans, ranges, quantizedIo, means);
+        var correction = new BiasCorrectionPolicy(means, correctWeights, correctStatic);
+        var built = Build(model, plans, ranges, quantizedIo, correction);
         var target = options.AutoTarget ?? recipe.Auto?.Target;
         var floatLayers = new List<string>();
         bool? targetMet = null;
         if (target is not null)
         {
             log($"auto mixed precision: target {target}");
-            (built, floatLayers, targetMet) = AutoMixedPrecision.Run(model, built, target, recipe.Auto?.MaxFloatLayers, evaluator, ranges, quantizedIo, log, means);
+            (built, floatLayers, targetMet) = AutoMixedPrecision.Run(model, built, target, recipe.Auto?.MaxFloatLayers, evaluator, ranges, quantizedIo, log, correction);
             if (targetMet == false)
                 diagnostics.Add(new QuantizationDiagnostic(QuantizationCodes.AutoTargetMissed, DiagnosticSeverity.Warning,
                     $"auto mixed precision could not reach {target} within the allowed float layers; the best model found is returned"));
@@ -119,17 +121,23 @@ public static class ModelQuantizer
     internal sealed record Built(ModelGraph Graph, List<OpPlan> Plans, List<QuantizationDiagnostic> Notes);
 
     /// <summary>Applies per-op plans to a copy of the float model.</summary>
+    /// <summary>Per-channel input means for bias correction (null: none) and which schemes get it.</summary>
+    internal sealed record BiasCorrectionPolicy(IReadOnlyDictionary<int, double[]>? ChannelMeans, bool WeightSchemes, bool StaticSchemes)
+    {
+        public bool Corrects(QuantizationScheme s) => ChannelMeans is not null && BiasCorrection.Applies(s) && (s.IsStatic() ? StaticSchemes : WeightSchemes);
+    }
+
     internal static Built Build(ModelGraph model, List<OpPlan> plans, IReadOnlyDictionary<int, (double Min, double Max)>? ranges, bool quantizedIo,
-        IReadOnlyDictionary<int, double[]>? channelMeans = null)
+        BiasCorrectionPolicy? correction = null)
     {
         var g = GraphEdit.Clone(model);
         var ops = g.Subgraphs.Select(sg => sg.Operations.ToList()).ToList();
         // Means are of the calibrated (first signature's) subgraph's tensors.
-        if (channelMeans is not null)
+        if (correction?.ChannelMeans is { } channelMeans)
         {
             int calibrated = model.SignaturesOrDefault()[0].SubgraphIndex;
             foreach (var plan in plans)
-                if (plan.Subgraph == calibrated && BiasCorrection.Applies(plan.Scheme))
+                if (plan.Subgraph == calibrated && correction.Corrects(plan.Scheme))
                     BiasCorrection.Correct(g, g.Subgraphs[plan.Subgraph], ops[plan.Subgraph][plan.OpIndex], plan.Scheme == QuantizationScheme.WeightOnlyInt4 ? 4 : 8,
                         plan.PerChannel || plan.Scheme.IsStatic(), channelMeans);
         }
