@@ -9,9 +9,9 @@ using Xunit.Abstractions;
 namespace LiteRt.Quantization.Tests;
 
 /// <summary>
-/// Hybrid (dynamic range) convolutions against real LiteRT 2.5.3 on single ops shaped like MobileNetV2's: LiteRT
-/// quantizes a DEPTHWISE_CONV_2D's input per image (TFLite's hybrid kernel) and a 1×1 CONV_2D's per pixel with
-/// XNNPack's arithmetic (round half to even, float32 multiplier). Inputs on a 1/64 grid make rounding ties common,
+/// Hybrid (dynamic range) ops against real LiteRT 2.5.3 on single ops shaped like MobileNetV2's: LiteRT quantizes a
+/// DEPTHWISE_CONV_2D's input per image (TFLite's hybrid kernel), and a 1×1 CONV_2D's per pixel and an asymmetric
+/// FULLY_CONNECTED's per row with XNNPack's arithmetic (round half to even, float32 multiplier). Inputs on a 1/64 grid make rounding ties common,
 /// which is where the two quantizers differ. Skipped without node / ../shared.
 /// </summary>
 public class HybridLiteRtAgreementTests(ITestOutputHelper output)
@@ -98,5 +98,23 @@ public class HybridLiteRtAgreementTests(ITestOutputHelper output)
             .Output("y", TensorType.Float32, [1, size, size, units]).Build();
         var x = Input(rng, size * size * channels, -1.5, 2.5, grid);
         Assert.True(MaxRelativeDifference(g, Array([1, size, size, channels], x)) < 1e-5);
+    }
+
+    /// <summary>Over 256 rows: the general hybrid FULLY_CONNECTED kernel (fewer rows go to the Decoder family's kernel).</summary>
+    [Fact]
+    public void Hybrid_fully_connected_with_asymmetric_inputs_matches_LiteRT()
+    {
+        if (!RealLiteRt.IsAvailable(output.WriteLine)) return;
+        var rng = new Random(9);
+        int rows = 300, depth = 96, units = 64;
+        var o = OptionsTable.Create(BuiltinOptionsType.FullyConnectedOptions);
+        o.Set("asymmetric_quantize_inputs", true);
+        var g = new SingleOpModel(BuiltinOperator.FullyConnected, o)
+            .Input("x", TensorType.Float32, [rows, depth])
+            .ConstRaw("w", TensorType.Int8, [units, depth], TensorData.Encode(TensorType.Int8, TestData.Integers(rng, units * depth, -127, 128), [units, depth], null),
+                QuantizationParams.PerAxis(Enumerable.Range(0, units).Select(_ => (float)(0.001 + rng.NextDouble() * 0.02)).ToArray(), new long[units], 0))
+            .Const("b", TensorType.Float32, [units], TestData.Uniform(rng, units, -0.3, 0.3))
+            .Output("y", TensorType.Float32, [rows, units]).Build();
+        Assert.True(MaxRelativeDifference(g, Array([rows, depth], Input(rng, rows * depth, -1.5, 2.5, 64))) < 1e-5);
     }
 }
