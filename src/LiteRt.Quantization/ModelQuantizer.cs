@@ -67,22 +67,29 @@ public static class ModelQuantizer
         var plans = Planner.Plan(model, recipe, calib.Count > 0, staticSubgraph, diagnostics);
 
         Dictionary<int, (double Min, double Max)>? ranges = null;
-        if (plans.Any(p => p.Scheme.IsStatic()))
+        Dictionary<int, double[]>? means = null;
+        bool correctStatic = options.BiasCorrection ?? false, correctWeights = options.BiasCorrection ?? true;
+        bool correctBias = calib.Count > 0 && plans.Any(p => BiasCorrection.Applies(p.Scheme) && (p.Scheme.IsStatic() ? correctStatic : correctWeights));
+        if (plans.Any(p => p.Scheme.IsStatic()) || correctBias)
         {
             log($"calibrating on {calib.Count} sample(s)…");
-            ranges = Calibrate(model, calib);
+            var statistics = Calibrate(model, calib, options.ActivationRanges == ActivationRangeMethod.Mse
+                && plans.Any(p => p.Scheme == QuantizationScheme.StaticInt8) && !plans.Any(p => p.Scheme == QuantizationScheme.StaticInt16x8));
+            if (plans.Any(p => p.Scheme.IsStatic())) ranges = statistics.Ranges;
+            if (correctBias) means = statistics.ChannelMeans;
         }
         bool quantizedIo = options.QuantizedIo ?? recipe.QuantizedIo;
         var evaluator = new Evaluator(model, eval, options.MeasureLayers);
 
-        var built = Build(model, plans, ranges, quantizedIo);
+        var correction = new BiasCorrectionPolicy(means, correctWeights, correctStatic);
+        var built = Build(model, plans, ranges, quantizedIo, correction);
         var target = options.AutoTarget ?? recipe.Auto?.Target;
         var floatLayers = new List<string>();
         bool? targetMet = null;
         if (target is not null)
         {
             log($"auto mixed precision: target {target}");
-            (built, floatLayers, targetMet) = AutoMixedPrecision.Run(model, built, target, recipe.Auto?.MaxFloatLayers, evaluator, ranges, quantizedIo, log);
+            (built, floatLayers, targetMet) = AutoMixedPrecision.Run(model, built, target, recipe.Auto?.MaxFloatLayers, evaluator, ranges, quantizedIo, log, correction);
             if (targetMet == false)
                 diagnostics.Add(new QuantizationDiagnostic(QuantizationCodes.AutoTargetMissed, DiagnosticSeverity.Warning,
                     $"auto mixed precision could not reach {target} within the allowed float layers; the best model found is returned"));
@@ -94,7 +101,7 @@ public static class ModelQuantizer
         report.Model = model.SourcePath is { } p ? Path.GetFileName(p) : "model";
         report.Recipe = recipe.Name;
         report.EvaluationData = evalDescription;
-        report.CalibrationSamples = ranges is null ? 0 : calib.Count;
+        report.CalibrationSamples = ranges is null && means is null ? 0 : calib.Count;
         report.FloatBytes = TfLiteModel.Serialize(model).LongLength;
         report.QuantizedBytes = TfLiteModel.Serialize(built.Graph).LongLength;
         report.FloatLayers.AddRange(floatLayers);
@@ -114,10 +121,26 @@ public static class ModelQuantizer
     internal sealed record Built(ModelGraph Graph, List<OpPlan> Plans, List<QuantizationDiagnostic> Notes);
 
     /// <summary>Applies per-op plans to a copy of the float model.</summary>
-    internal static Built Build(ModelGraph model, List<OpPlan> plans, IReadOnlyDictionary<int, (double Min, double Max)>? ranges, bool quantizedIo)
+    /// <summary>Per-channel input means for bias correction (null: none) and which schemes get it.</summary>
+    internal sealed record BiasCorrectionPolicy(IReadOnlyDictionary<int, double[]>? ChannelMeans, bool WeightSchemes, bool StaticSchemes)
+    {
+        public bool Corrects(QuantizationScheme s) => ChannelMeans is not null && BiasCorrection.Applies(s) && (s.IsStatic() ? StaticSchemes : WeightSchemes);
+    }
+
+    internal static Built Build(ModelGraph model, List<OpPlan> plans, IReadOnlyDictionary<int, (double Min, double Max)>? ranges, bool quantizedIo,
+        BiasCorrectionPolicy? correction = null)
     {
         var g = GraphEdit.Clone(model);
         var ops = g.Subgraphs.Select(sg => sg.Operations.ToList()).ToList();
+        // Means are of the calibrated (first signature's) subgraph's tensors.
+        if (correction?.ChannelMeans is { } channelMeans)
+        {
+            int calibrated = model.SignaturesOrDefault()[0].SubgraphIndex;
+            foreach (var plan in plans)
+                if (plan.Subgraph == calibrated && correction.Corrects(plan.Scheme))
+                    BiasCorrection.Correct(g, g.Subgraphs[plan.Subgraph], ops[plan.Subgraph][plan.OpIndex], plan.Scheme == QuantizationScheme.WeightOnlyInt4 ? 4 : 8,
+                        plan.PerChannel || plan.Scheme.IsStatic(), channelMeans);
+        }
         var weights = new WeightTransforms(g);
         var effective = new List<OpPlan>(plans.Count);
         var statics = new Dictionary<int, List<(Operation, TensorType)>>();
@@ -162,18 +185,44 @@ public static class ModelQuantizer
         return new Built(g, effective, notes);
     }
 
-    /// <summary>Min/max of every tensor of the first signature's subgraph over the samples (float model).</summary>
-    internal static Dictionary<int, (double Min, double Max)> Calibrate(ModelGraph model, IReadOnlyList<IReadOnlyDictionary<string, NpyArray>> samples)
+    /// <summary>Statistics of the float model's tensors over the calibration samples (first signature's subgraph).</summary>
+    internal sealed record CalibrationStatistics(Dictionary<int, (double Min, double Max)> Ranges, Dictionary<int, double[]> ChannelMeans);
+
+    /// <summary>Min/max and per-channel means of every tensor of the first signature's subgraph over the samples (float model).</summary>
+    /// <remarks>
+    /// With <paramref name="mseRanges"/>, a second pass histograms every tensor over its min/max and the int8 range
+    /// with the least expected squared error replaces min/max (<see cref="MseRangeSearch"/>).
+    /// </remarks>
+    internal static CalibrationStatistics Calibrate(ModelGraph model, IReadOnlyList<IReadOnlyDictionary<string, NpyArray>> samples, bool mseRanges = false)
     {
         var ranges = new Dictionary<int, (double Min, double Max)>();
+        var sums = new Dictionary<int, double[]>();
         using var runner = new GraphRunner(model, intermediates: true);
         foreach (var sample in samples)
         {
             var r = runner.Run(sample, keepValues: false, ranges: true);
             foreach (var (t, (min, max)) in r.Ranges)
                 ranges[t] = ranges.TryGetValue(t, out var old) ? (Math.Min(old.Min, min), Math.Max(old.Max, max)) : (min, max);
+            foreach (var (t, m) in r.ChannelMeans)
+            {
+                if (!sums.TryGetValue(t, out var acc)) sums[t] = acc = new double[m.Length];
+                if (acc.Length != m.Length) continue;
+                for (int c = 0; c < m.Length; c++) acc[c] += m[c];
+            }
         }
-        return ranges;
+        foreach (var acc in sums.Values)
+            for (int c = 0; c < acc.Length; c++) acc[c] /= Math.Max(samples.Count, 1);
+        if (mseRanges)
+        {
+            var histograms = ranges.ToDictionary(kv => kv.Key, kv => new RangeHistogram(kv.Value.Min, kv.Value.Max));
+            foreach (var sample in samples)
+                runner.Run(sample, keepValues: false, observe: (t, values) =>
+                {
+                    if (histograms.TryGetValue(t, out var h)) h.Add(values);
+                });
+            foreach (var (t, h) in histograms) ranges[t] = MseRangeSearch.Select(h);
+        }
+        return new CalibrationStatistics(ranges, sums);
     }
 
     /// <summary>Deterministic random inputs: images in [0, 1), other floats in [-1, 1), ids within the table they index.</summary>

@@ -13,6 +13,8 @@ internal sealed class RunValues
     public Dictionary<string, (double[] Values, int[] Shape)> Tensors { get; } = new(StringComparer.Ordinal);
     /// <summary>Tensor index in the runner's subgraph → min/max of this run (for calibration).</summary>
     public Dictionary<int, (double Min, double Max)> Ranges { get; } = [];
+    /// <summary>Tensor index in the runner's subgraph → mean of each channel (last axis) of this run (for bias correction).</summary>
+    public Dictionary<int, double[]> ChannelMeans { get; } = [];
 }
 
 /// <summary>
@@ -53,7 +55,11 @@ internal sealed class GraphRunner : IDisposable
         return sig.Inputs.Select(i => new CalibrationInput(i.Name, sg.Tensors[i.TensorIndex].Type, sg.Tensors[i.TensorIndex].Dims)).ToList();
     }
 
-    public RunValues Run(IReadOnlyDictionary<string, NpyArray> sample, bool keepValues = true, bool ranges = false)
+    /// <summary>
+    /// Runs one sample. <paramref name="ranges"/>: record min/max and channel means of float tensors;
+    /// <paramref name="observe"/>: called with each float tensor's index and values (inputs and op outputs).
+    /// </summary>
+    public RunValues Run(IReadOnlyDictionary<string, NpyArray> sample, bool keepValues = true, bool ranges = false, Action<int, double[]>? observe = null)
     {
         foreach (var input in _signature.Inputs)
         {
@@ -84,6 +90,7 @@ internal sealed class GraphRunner : IDisposable
             if (!t.Type.HasFixedSize() || t.Type is TensorType.Bool) continue;
             int[] shape = [.. buffer.Shape];
             double[] values = TensorData.Decode(t.Type, buffer.Bytes, shape, t.Quantization is { IsEmpty: false, Scale.Length: > 0 } q ? q : null);
+            if (observe is not null && t.Type.IsFloat()) observe(o.TensorIndex, values);
             if (ranges && t.Type.IsFloat())
             {
                 double min = double.PositiveInfinity, max = double.NegativeInfinity;
@@ -94,22 +101,43 @@ internal sealed class GraphRunner : IDisposable
                     if (v > max) max = v;
                 }
                 if (min <= max) r.Ranges[o.TensorIndex] = (min, max);
+                if (shape.Length > 0) r.ChannelMeans[o.TensorIndex] = ChannelMeans(values, shape[^1]);
             }
             if (!keepValues) continue;
             if (k < _publicOutputs) r.Outputs[o.Name] = (values, shape);
             r.Tensors.TryAdd(t.Name, (values, shape));
         }
-        if (ranges)
+        if (ranges || observe is not null)
         {
             foreach (var input in _signature.Inputs)
             {
                 var a = sample[input.Name];
                 if (!a.Type.IsFloat()) continue;
                 var values = TensorData.Decode(a.Type, a.Data, a.Shape, null);
+                observe?.Invoke(input.TensorIndex, values);
+                if (!ranges) continue;
                 if (values.Length > 0) r.Ranges[input.TensorIndex] = (values.Min(), values.Max());
+                if (a.Shape.Length > 0) r.ChannelMeans[input.TensorIndex] = ChannelMeans(values, a.Shape[^1]);
             }
         }
         return r;
+    }
+
+    /// <summary>Mean of each channel of the last axis (NaN values skipped).</summary>
+    private static double[] ChannelMeans(double[] values, int channels)
+    {
+        var sums = new double[Math.Max(channels, 0)];
+        var counts = new long[sums.Length];
+        if (channels <= 0) return sums;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            if (double.IsNaN(v) || double.IsInfinity(v)) continue;
+            sums[i % channels] += v;
+            counts[i % channels]++;
+        }
+        for (int c = 0; c < channels; c++) sums[c] = counts[c] > 0 ? sums[c] / counts[c] : 0;
+        return sums;
     }
 
     public void Dispose() => _model.Dispose();

@@ -12,7 +12,7 @@ internal static class AutoMixedPrecision
 {
     public static (ModelQuantizer.Built Model, List<string> FloatLayers, bool Met) Run(ModelGraph model, ModelQuantizer.Built initial,
         FidelityThreshold target, int? maxFloat, Evaluator evaluator, IReadOnlyDictionary<int, (double Min, double Max)>? ranges, bool quantizedIo,
-        Action<string> log)
+        Action<string> log, ModelQuantizer.BiasCorrectionPolicy? correction = null)
     {
         var plans = initial.Plans;
         if (Meets(evaluator, initial.Graph, target, out double baseScore))
@@ -27,7 +27,7 @@ internal static class AutoMixedPrecision
         foreach (var c in candidates)
         {
             var only = plans.Select(p => p == c ? p : p with { Scheme = QuantizationScheme.Float }).ToList();
-            var built = ModelQuantizer.Build(model, only, ranges, quantizedIo);
+            var built = ModelQuantizer.Build(model, only, ranges, quantizedIo, correction);
             double score = Score(evaluator.Outputs(built.Graph), metric);
             double loss = metric.HigherIsBetter() ? Ideal(metric) - score : score;
             sensitivity.Add((c, loss));
@@ -39,7 +39,7 @@ internal static class AutoMixedPrecision
         {
             var keep = new HashSet<OpPlan>(ranked.Take(k));
             var p = plans.Select(x => keep.Contains(x) ? x with { Scheme = QuantizationScheme.Float, Note = "kept float by auto mixed precision" } : x).ToList();
-            return ModelQuantizer.Build(model, p, ranges, quantizedIo);
+            return ModelQuantizer.Build(model, p, ranges, quantizedIo, correction);
         }
 
         // Smallest k in [1, limit] that meets the target (the score improves as more sensitive layers stay float).

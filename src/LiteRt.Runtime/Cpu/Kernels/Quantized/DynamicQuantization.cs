@@ -89,6 +89,48 @@ internal static class DynamicQuantization
         return (float)scale;
     }
 
+    /// <summary>
+    /// Asymmetric int8 quantization of one row as XNNPack's dynamically quantized (qd8) GEMMs do it, which is what
+    /// LiteRT runs for hybrid 1×1 convolutions: all in float32, multiplier m = 255 / (max − min), zero point from
+    /// min · m (XNNPack's error rule, clamped, rounded half to even), q − zp = round_half_even(clamp(x · m, −128 − zp,
+    /// 127 − zp)); the returned dequantization scale is 1 / m. Measured against LiteRT 2.5.3 on inputs full of ties
+    /// (HybridLiteRtAgreementTests): exact. TFLite's <see cref="QuantizeRow(ReadOnlySpan{float}, Span{short}, bool)"/>
+    /// rounds half away from zero with a double-precision scale, which moves some values by one step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float QuantizeRowAsXnnPack(ReadOnlySpan<float> x, Span<short> dst)
+    {
+        if (x.Length == 0) return 1f;
+        float rmin = MathF.Min(0f, TensorPrimitives.Min(x)), rmax = MathF.Max(0f, TensorPrimitives.Max(x));
+        if (float.IsNaN(rmin) || float.IsNaN(rmax)) rmin = rmax = 0;
+        const float QMin = -128f, QMax = 127f;
+        float m = rmin == rmax ? 1f : (QMax - QMin) / (rmax - rmin);
+        float descaledMin = rmin * m, descaledMax = rmax * m;
+        float zp = (QMin + descaledMin) + (QMax + descaledMax) > 0 ? QMin - descaledMin : QMax - descaledMax;
+        zp = MathF.Round(Math.Clamp(zp, QMin, QMax), MidpointRounding.ToEven);
+        float dequantScale = 1f / m;
+        float multiplier = m;
+        float lo = QMin - zp, hi = QMax - zp;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && x.Length >= 16)
+        {
+            var vm = Vector256.Create(multiplier);
+            var vlo = Vector256.Create(lo);
+            var vhi = Vector256.Create(hi);
+            ref float src = ref Unsafe.AsRef(in x.GetPinnableReference());
+            ref short d = ref dst.GetPinnableReference();
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var v0 = Vector256.Round(Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref src, (nuint)i) * vm, vlo), vhi));
+                var v1 = Vector256.Round(Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)) * vm, vlo), vhi));
+                Vector256.Narrow(Vector256.ConvertToInt32(v0), Vector256.ConvertToInt32(v1)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < x.Length; i++)
+            dst[i] = (short)MathF.Round(Math.Clamp(x[i] * multiplier, lo, hi), MidpointRounding.ToEven);
+        return dequantScale;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> RoundAway(Vector256<float> v, Vector256<float> half, Vector256<float> one, Vector256<float> sign)
     {

@@ -72,8 +72,9 @@ public static unsafe class HybridConv2DKernel
         int plane = d.OutHeight * d.OutWidth;
         // Pointwise, one group, unit stride: the quantized image rows are the GEMM rows (no copy).
         bool direct = d.IsPointwise && d.Groups == 1 && a.StrideHeight == 1 && a.StrideWidth == 1;
-        // 1×1 convolutions are a fully connected layer over pixels: each pixel is quantized on its own (its own scale
-        // and zero point, as XNNPack's dynamically quantized GEMM does per row); larger filters quantize per image.
+        // 1×1 convolutions are a fully connected layer over pixels: LiteRT runs them with XNNPack's dynamically
+        // quantized GEMM, which quantizes each pixel on its own with XNNPack's arithmetic; larger filters quantize
+        // per image as TFLite's hybrid convolution does.
         bool perPixel = d.IsPointwise && d.Groups == 1;
         Span<float> pixelScales = perPixel ? node.ScratchSpan<float>(st.ScalesOffset, d.InHeight * d.InWidth) : default;
         for (int b = 0; b < d.Batches; b++)
@@ -81,7 +82,7 @@ public static unsafe class HybridConv2DKernel
             float s = 0;
             if (perPixel)
                 for (int p = 0, c = d.InChannels; p < d.InHeight * d.InWidth; p++)
-                    pixelScales[p] = DynamicQuantization.QuantizeRow(x.Slice(b * st.ImageLength + p * c, c), image.Slice(p * c, c), asymmetric: true);
+                    pixelScales[p] = DynamicQuantization.QuantizeRowAsXnnPack(x.Slice(b * st.ImageLength + p * c, c), image.Slice(p * c, c));
             else s = DynamicQuantization.QuantizeRow(x.Slice(b * st.ImageLength, st.ImageLength), image, asymmetric: true);
             image[st.ImageLength] = 0;
             image[st.ImageLength + 1] = 0;

@@ -70,7 +70,10 @@ public static unsafe class HybridFullyConnectedKernel
             for (int r = 0; r < rows; r++)
             {
                 var row = block.Slice(r * lda, lda);
-                rowScales[r] = DynamicQuantization.QuantizeRow(x.Slice((r0 + r) * d.Depth, d.Depth), row, st.Asymmetric);
+                // Asymmetric rows as XNNPack's dynamically quantized GEMM rounds them (what LiteRT runs for this op).
+                rowScales[r] = st.Asymmetric
+                    ? DynamicQuantization.QuantizeRowAsXnnPack(x.Slice((r0 + r) * d.Depth, d.Depth), row)
+                    : DynamicQuantization.QuantizeRow(x.Slice((r0 + r) * d.Depth, d.Depth), row, asymmetric: false);
                 if (lda > d.Depth) row[d.Depth] = 0;
                 rowOffsets[r] = r * lda;
             }
