@@ -15,7 +15,6 @@ internal readonly struct Int8Requantizer
 {
     private readonly Vector256<float> _low, _high;
     private readonly Vector256<short> _zeroPoint;
-    private static readonly Vector256<int> LaneOrder = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
 
     /// <param name="zeroPoint">The output zero point.</param>
     /// <param name="min">Smallest output value (activation clamp included).</param>
@@ -27,6 +26,9 @@ internal readonly struct Int8Requantizer
         _zeroPoint = Vector256.Create((short)zeroPoint);
     }
 
+    // A static readonly permutation would cost a class-initialization check (a call) in methods compiled without
+    // tiering (AggressiveOptimization), and a call forces the tiles' accumulators to spill; Vector256.Create is a constant.
+
     /// <summary>Requantizes sums for 16 consecutive channels (<paramref name="lo"/>: 0–7, <paramref name="hi"/>: 8–15).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe Vector128<sbyte> Apply(Vector256<int> lo, Vector256<int> hi, float* multipliers)
@@ -36,7 +38,7 @@ internal readonly struct Int8Requantizer
         // Lane-wise packs give 16-bit order 0–3 8–11 | 4–7 12–15; the byte pack repeats it, and one dword permute restores 0–15.
         var s16 = Avx2.PackSignedSaturate(Avx.ConvertToVector256Int32(f0), Avx.ConvertToVector256Int32(f1)) + _zeroPoint;
         var s8 = Avx2.PackSignedSaturate(s16, s16);
-        return Avx2.PermuteVar8x32(s8.AsInt32(), LaneOrder).AsSByte().GetLower();
+        return Avx2.PermuteVar8x32(s8.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte().GetLower();
     }
 
     /// <summary>Requantizes sums for 8 consecutive channels; the result is their 8 bytes, first channel lowest.</summary>
@@ -47,7 +49,7 @@ internal readonly struct Int8Requantizer
         var q = Avx.ConvertToVector256Int32(f);
         var s16 = Avx2.PackSignedSaturate(q, q) + _zeroPoint;
         var s8 = Avx2.PackSignedSaturate(s16, s16);
-        return Avx2.PermuteVar8x32(s8.AsInt32(), LaneOrder).AsInt64().ToScalar();
+        return Avx2.PermuteVar8x32(s8.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsInt64().ToScalar();
     }
 
     /// <summary>Stores the first <paramref name="count"/> of 16 values (a panel's last, partial columns).</summary>
