@@ -106,11 +106,13 @@ public class QuantizationFiguresTests(ITestOutputHelper output)
             "same cause: the linear projection convolutions (no activation) of blocks 13–17 lose most (per-layer cosine 0.80–0.92) with min/max ranges",
         ["torchvision mobilenet_v2 static_int8 top-1"] =
             "random weights: the 1000 logits lie within ±0.4, so argmax flips with small errors (8 held-back samples)",
-        ["torchvision mobilenet_v2 static_int8 size"] = "3.49×: per-channel metadata (int32 bias, float scale, int64 zero point per channel)",
         ["torchvision mobilenet_v2 dynamic_int8 LiteRT hybrid ops"] =
             "hybrid DEPTHWISE_CONV_2D (and one 1×1 CONV_2D) outputs differ from LiteRT 2.5.3's by up to ~0.3% of their range on identical inputs; the small models' hybrid ops agree to 1e-6",
-        ["deeplabv3_257_mv_gpu dynamic_int8 size"] = "small weights (< 1024 elements) stay float under dynamic_int8, and per-channel metadata",
-        ["deeplabv3_257_mv_gpu static_int8 size"] = "many channels per weight: int32 bias, float scale and int64 zero point per channel (16 bytes) weigh on a 0.66 M-parameter model",
+        ["deeplabv3_257_mv_gpu dynamic_int8 size"] =
+            "3.43×: 69 KB of small weights (< 1024 elements) stay float under dynamic_int8, plus a float scale per channel (32 KB)",
+        ["deeplabv3_257_mv_gpu static_int8 size"] =
+            "3.37×: ~80 weights per output channel (depthwise-heavy, 0.69 M parameters, 8.7 K channels), and each channel keeps an int32 bias " +
+            "and two float scales (filter, bias: 104 KB) that LiteRT and its delegates read; zero points are shared (docs/quantization.md, size breakdown)",
     };
 
     [Fact]
