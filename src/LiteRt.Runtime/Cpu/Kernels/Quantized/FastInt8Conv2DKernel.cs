@@ -65,7 +65,7 @@ public static unsafe class FastInt8Conv2DKernel
             RowLength = 2 * Int16Gemm.KPairs(k),
         };
         node.State = st;
-        node.ScratchBytes = (long)BlockRows * st.RowLength * sizeof(short) + 64;
+        node.ScratchBytes = ((long)BlockRows * st.RowLength + 16) * sizeof(short) + 64;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -78,7 +78,8 @@ public static unsafe class FastInt8Conv2DKernel
         Span<sbyte> y = node.Output(0).AsSpan<sbyte>();
         if (y.Length == 0) return;
         int k = d.PatchLength, n = d.OutChannels, lda = st.RowLength, kPairs = lda / 2;
-        Span<short> block = node.ScratchSpan<short>(0, BlockRows * lda);
+        // 16 values of slack: im2col widens short filter rows 16 values at a time, past the row's end.
+        Span<short> block = node.ScratchSpan<short>(0, BlockRows * lda + 16);
         int pixels = d.Batches * d.OutHeight * d.OutWidth, plane = d.OutHeight * d.OutWidth;
         bool pointwise = d.IsPointwise && a.StrideHeight == 1 && a.StrideWidth == 1;
         fixed (short* ap = block)
@@ -99,7 +100,7 @@ public static unsafe class FastInt8Conv2DKernel
                     else
                     {
                         int b = pix / plane, oy = pix % plane / d.OutWidth, ox = pix % d.OutWidth;
-                        Im2Col(x, row, d, st.InZp, b, oy, ox);
+                        Im2Col(x, block.Slice(r * lda), d, st.InZp, b, oy, ox);
                     }
                     if (lda > k) row[k] = 0;
                 }
@@ -222,8 +223,15 @@ public static unsafe class FastInt8Conv2DKernel
             if (a.DilationWidth == 1 && ix0 >= 0 && ix0 + d.FilterWidth <= d.InWidth)
             {
                 // The whole filter row lies inside the image: one contiguous run of FilterWidth pixels (one group, NHWC).
-                int run = d.FilterWidth * cg;
-                QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix0) * d.InChannels, run), patch.Slice(pos, run), 0);
+                int run = d.FilterWidth * cg, src = ((b * d.InHeight + iy) * d.InWidth + ix0) * d.InChannels;
+                if (run <= 16 && src + 16 <= x.Length && pos + 16 <= patch.Length)
+                {
+                    // A short row (the 3×3 stem over 3 channels: 9 values): widen 16 in one step; the extra values land
+                    // where the next run, the next row or the scratch slack is written later.
+                    var bytes = Vector128.LoadUnsafe(ref Unsafe.As<sbyte, byte>(ref Unsafe.AsRef(in x[src])));
+                    Avx2.ConvertToVector256Int16(bytes.AsSByte()).StoreUnsafe(ref patch[pos]);
+                }
+                else QuantizedMath.Widen(x.Slice(src, run), patch.Slice(pos, run), 0);
                 pos += run;
                 continue;
             }
