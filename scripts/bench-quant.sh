@@ -4,7 +4,9 @@
 #   2. draws calibration images (smooth gradients with soft shapes and mild noise, ImageNet-normalized, NCHW) into
 #      one stacked .npy,
 #   3. quantizes static_int8 with them (litert quantize; 20% held back for the fidelity report),
-#   4. times both in one process, interleaved (litert bench float.tflite --compare int8.tflite) and prints the ratio.
+#   4. prints where the int8 file's bytes go (scripts/tflite-size-breakdown.py, when flatc is installed),
+#   5. times both in one process, interleaved (litert bench float.tflite --compare int8.tflite) and prints the ratio.
+#      One thread: neither the float nor the int8 convolution kernels use a second one, so that is like for like.
 #   bash scripts/bench-quant.sh [runs] [calibration-samples]
 # Env: LITERT_ARTIFACTS (build output, as for dotnet build), MODEL (another .onnx or .tflite), KEEP=1 keeps the work folder,
 # PROFILE=1 adds per-kernel timings (litert bench --profile).
@@ -71,6 +73,7 @@ PY
 echo "== static_int8"
 litert quantize "$work/float.tflite" --recipe static_int8 --calibration "$work/calib.npy" --no-layers -o "$work/int8.tflite"
 ls -l "$work/float.tflite" "$work/int8.tflite" | awk '{print $5, $9}'
+if command -v flatc >/dev/null; then python3 scripts/tflite-size-breakdown.py "$work/int8.tflite" || true; fi
 
 echo "== benchmark (one thread, interleaved, $runs runs each)"
 profile=()

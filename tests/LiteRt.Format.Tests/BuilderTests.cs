@@ -111,6 +111,51 @@ public sealed class BuilderTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void IdenticalVectorsAndStringsAreStoredOnce(bool deduplicate)
+    {
+        var b = new FlatBufferBuilder { DeduplicateVectors = deduplicate };
+        var zeros = new long[96];
+        var big = new byte[5000]; // above the by-reference threshold
+        new Random(3).NextBytes(big);
+        int z1 = b.CreateVector<long>(zeros);
+        int s1 = b.CreateVector<int>([1, 112, 112, 32]);
+        int n1 = b.CreateString("name");
+        int d1 = b.CreateByteVector(big, alignment: 16, copy: false);
+        int z2 = b.CreateVector<long>(new long[96]);
+        int s2 = b.CreateVector<int>([1, 112, 112, 32]);
+        int n2 = b.CreateString("name");
+        int d2 = b.CreateByteVector(big.ToArray(), alignment: 16, copy: true);
+        // Same bytes but another element size, length or alignment: not shared.
+        int f = b.CreateVector<float>([0f, 0f]);
+        int l = b.CreateVector<long>([0L]);
+        int z3 = b.CreateVector<long>(new long[95]);
+        int d3 = b.CreateByteVector(big, alignment: 1, copy: false);
+        Assert.Equal(deduplicate, z1 == z2);
+        Assert.Equal(deduplicate, s1 == s2);
+        Assert.Equal(deduplicate, n1 == n2);
+        Assert.Equal(deduplicate, d1 == d2);
+        Assert.Equal(4, new[] { f, l, z3, d3 }.Distinct().Count());
+        Assert.DoesNotContain(z3, new[] { z1, z2 });
+        Assert.DoesNotContain(d3, new[] { d1, d2 });
+
+        b.StartTable(8);
+        int[] fields = [z1, z2, s1, s2, n1, n2, d1, d2];
+        for (int i = 0; i < fields.Length; i++) b.AddOffset(i, fields[i]);
+        b.Finish(b.EndTable(), null);
+        var bytes = b.ToArray();
+        var t = new FlatBufferReader(bytes).GetRoot("Root", null);
+        Assert.Equal(zeros, t.GetArray<long>(1, "z2")!);
+        Assert.Equal([1, 112, 112, 32], t.GetArray<int>(3, "s2")!);
+        Assert.Equal("name", t.GetString(5, "n2"));
+        var data = t.GetVector(7, "d2", 1)!.Value;
+        Assert.Equal(0, data.Start % 16);
+        Assert.True(bytes.AsSpan(data.Start, big.Length).SequenceEqual(big));
+        Assert.Equal(deduplicate, bytes.Length < 3 * big.Length); // d1 and d3 stored, d2 shared with d1
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void ForceAlignedByteVectorsStartOn16Bytes(bool copy)
     {
         var b = new FlatBufferBuilder();

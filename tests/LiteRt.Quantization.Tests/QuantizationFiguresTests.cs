@@ -106,9 +106,11 @@ public class QuantizationFiguresTests(ITestOutputHelper output)
             "per-tensor int8 activations: the layer SNR falls by 0.5–1.5 dB per layer over 52 layers (40 dB after the stem, 4–5 dB at blocks 16–18); min/max ranges give 0.9861, 0.9867 with (opt-in) bias correction, 0.9878 with least-squared-error ranges",
         ["torchvision mobilenet_v2 static_int8 top-1"] =
             "random weights: the float logits' top-1/top-2 margins on the held-back images are 0.003–0.05 while int8 activations move logits by 0.08–0.11 (fp16 weights alone move them by ≤ 0.0044)",
-        ["torchvision mobilenet_v2 static_int8 size"] = "3.49×: per-channel metadata (int32 bias, float scale, int64 zero point per channel)",
-        ["deeplabv3_257_mv_gpu dynamic_int8 size"] = "small weights (< 1024 elements) stay float under dynamic_int8, and per-channel metadata",
-        ["deeplabv3_257_mv_gpu static_int8 size"] = "many channels per weight: int32 bias, float scale and int64 zero point per channel (16 bytes) weigh on a 0.66 M-parameter model",
+        ["deeplabv3_257_mv_gpu dynamic_int8 size"] =
+            "3.43×: 69 KB of small weights (< 1024 elements) stay float under dynamic_int8, plus a float scale per channel (32 KB)",
+        ["deeplabv3_257_mv_gpu static_int8 size"] =
+            "3.37×: ~80 weights per output channel (depthwise-heavy, 0.69 M parameters, 8.7 K channels), and each channel keeps an int32 bias " +
+            "and two float scales (filter, bias: 104 KB) that LiteRT and its delegates read; zero points are shared (docs/quantization.md, size breakdown)",
     };
 
     [Fact]

@@ -106,12 +106,15 @@ public sealed partial class FlatBufferBuilder
     public int CreateString(string value)
     {
         NotInTable();
-        int len = System.Text.Encoding.UTF8.GetByteCount(value);
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(value);
+        if (TryReuse(0, 4, utf8, stable: true, out int earlier, out var key)) return earlier;
+        int len = utf8.Length;
         Align(len + 1, 4);
         var dst = Reserve(len + 1);
-        System.Text.Encoding.UTF8.GetBytes(value, dst);
+        utf8.CopyTo(dst);
         dst[len] = 0;
         BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), (uint)len);
+        Remember(key, Offset);
         return Offset;
     }
 
@@ -121,13 +124,16 @@ public sealed partial class FlatBufferBuilder
         NotInTable();
         int size = Unsafe.SizeOf<T>();
         var bytes = MemoryMarshal.AsBytes(values);
+        int align = Math.Max(size, alignment);
+        if (TryReuse(size, align, bytes.ToArray(), stable: true, out int earlier, out var key)) return earlier;
         Align(bytes.Length, 4);
-        Align(bytes.Length, Math.Max(size, alignment));
+        Align(bytes.Length, align);
         var dst = Reserve(bytes.Length);
         bytes.CopyTo(dst);
         if (!BitConverter.IsLittleEndian && size > 1)
             for (int i = 0; i < dst.Length; i += size) dst.Slice(i, size).Reverse();
         BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), (uint)values.Length);
+        Remember(key, Offset);
         return Offset;
     }
 
@@ -136,10 +142,12 @@ public sealed partial class FlatBufferBuilder
     {
         if (elementSize <= 0 || rawElements.Length % elementSize != 0) throw new ArgumentException("Bad struct vector size.", nameof(elementSize));
         NotInTable();
+        if (TryReuse(elementSize, alignment, rawElements.ToArray(), stable: true, out int earlier, out var key)) return earlier;
         Align(rawElements.Length, 4);
         Align(rawElements.Length, alignment);
         rawElements.CopyTo(Reserve(rawElements.Length));
         BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), (uint)(rawElements.Length / elementSize));
+        Remember(key, Offset);
         return Offset;
     }
 
@@ -150,6 +158,8 @@ public sealed partial class FlatBufferBuilder
     public int CreateByteVector(ReadOnlyMemory<byte> data, int alignment = 1, bool copy = true)
     {
         NotInTable();
+        // Referenced data must stay valid until output anyway, so its key needs no copy.
+        if (TryReuse(1, alignment, data, stable: !copy, out int earlier, out var key)) return earlier;
         int len = data.Length;
         Align(len, 4);
         Align(len, alignment);
@@ -165,6 +175,7 @@ public sealed partial class FlatBufferBuilder
             _referenced += len;
         }
         BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), (uint)len);
+        Remember(key, Offset);
         return Offset;
     }
 

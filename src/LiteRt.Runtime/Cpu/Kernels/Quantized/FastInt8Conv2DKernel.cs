@@ -8,11 +8,12 @@ using LiteRt.Runtime.Execution;
 namespace LiteRt.Runtime.Cpu.Kernels.Quantized;
 
 /// <summary>
-/// CONV_2D int8 (per-tensor activations, symmetric per-channel weights, one group) as an int16 GEMM whose 4×16
-/// micro-kernel requantizes in registers: the input zero point is folded into the bias (bias − zp·Σw; padding reads the
-/// zero point), so patches are plain widened input values; each tile of sums gets the bias, the float multiplier
-/// s_in·s_w[c]/s_out, rounding, the output zero point and the activation clamp, and is stored as int8 directly —
-/// no int32 matrix round trip. 1×1 stride-1 convolutions read widened input rows without im2col.
+/// CONV_2D int8 (per-tensor activations, symmetric per-channel weights, one group) as an int16 GEMM whose 4×16 and
+/// 6×16 micro-kernels requantize in registers: the input zero point is folded into the bias (bias − zp·Σw; padding reads
+/// the zero point), so patches are plain widened input values; the sums start from the bias, and each tile gets the
+/// float multiplier s_in·s_w[c]/s_out, rounding, the output zero point and the activation clamp
+/// (<see cref="Int8Requantizer"/>) and is stored as int8 directly — no int32 matrix round trip. 1×1 stride-1
+/// convolutions read widened input rows without im2col.
 /// </summary>
 public static unsafe class FastInt8Conv2DKernel
 {
@@ -64,7 +65,7 @@ public static unsafe class FastInt8Conv2DKernel
             RowLength = 2 * Int16Gemm.KPairs(k),
         };
         node.State = st;
-        node.ScratchBytes = (long)BlockRows * st.RowLength * sizeof(short) + 64;
+        node.ScratchBytes = ((long)BlockRows * st.RowLength + 16) * sizeof(short) + 64;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -77,7 +78,8 @@ public static unsafe class FastInt8Conv2DKernel
         Span<sbyte> y = node.Output(0).AsSpan<sbyte>();
         if (y.Length == 0) return;
         int k = d.PatchLength, n = d.OutChannels, lda = st.RowLength, kPairs = lda / 2;
-        Span<short> block = node.ScratchSpan<short>(0, BlockRows * lda);
+        // 16 values of slack: im2col widens short filter rows 16 values at a time, past the row's end.
+        Span<short> block = node.ScratchSpan<short>(0, BlockRows * lda + 16);
         int pixels = d.Batches * d.OutHeight * d.OutWidth, plane = d.OutHeight * d.OutWidth;
         bool pointwise = d.IsPointwise && a.StrideHeight == 1 && a.StrideWidth == 1;
         fixed (short* ap = block)
@@ -86,7 +88,7 @@ public static unsafe class FastInt8Conv2DKernel
         fixed (float* mp = st.Multipliers)
         fixed (sbyte* yp = y)
         {
-            var epi = new Epilogue(st.OutZp, st.Min, st.Max);
+            var epi = new Int8Requantizer(st.OutZp, st.Min, st.Max);
             for (int p0 = 0; p0 < pixels; p0 += BlockRows)
             {
                 int rows = Math.Min(BlockRows, pixels - p0);
@@ -98,7 +100,7 @@ public static unsafe class FastInt8Conv2DKernel
                     else
                     {
                         int b = pix / plane, oy = pix % plane / d.OutWidth, ox = pix % d.OutWidth;
-                        Im2Col(x, row, d, st.InZp, b, oy, ox);
+                        Im2Col(x, block.Slice(r * lda), d, st.InZp, b, oy, ox);
                     }
                     if (lda > k) row[k] = 0;
                 }
@@ -118,34 +120,24 @@ public static unsafe class FastInt8Conv2DKernel
         }
     }
 
-    private readonly struct Epilogue(int zp, int min, int max)
-    {
-        public readonly Vector256<int> Zp = Vector256.Create(zp), Min = Vector256.Create(min), Max = Vector256.Create(max);
-    }
-
+    /// <summary>
+    /// Requantizes one row's 16 sums (the bias is already in them) and stores them. No stackalloc and no call here:
+    /// Store16 must inline into the tiles, or the JIT keeps the accumulators of the rows still to store on the stack and
+    /// spills them in every iteration of the k loop (no callee-saved YMM registers in the System V ABI).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store16(Vector256<int> c0, Vector256<int> c1, int* bias, float* mult, in Epilogue e, sbyte* dst, int cols)
+    private static void Store16(Vector256<int> c0, Vector256<int> c1, float* mult, in Int8Requantizer e, sbyte* dst, int cols)
     {
-        var lim = Vector256.Create(2e9f);
-        var f0 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(c0 + Vector256.Load(bias)) * Vector256.Load(mult), -lim), lim);
-        var f1 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(c1 + Vector256.Load(bias + 8)) * Vector256.Load(mult + 8), -lim), lim);
-        var q0 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f0) + e.Zp, e.Min), e.Max);
-        var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f1) + e.Zp, e.Min), e.Max);
-        var s16 = Vector256.Narrow(q0, q1);
-        var s8 = Vector256.Narrow(s16, s16).GetLower();
-        // No stackalloc and no call here: Store16 must inline into the tiles, or the JIT keeps the accumulators of the
-        // rows still to store on the stack and spills them in every iteration of the k loop (no callee-saved YMM
-        // registers in the System V ABI), which made this kernel no faster than the float one.
-        var bytes = s8.AsSByte();
+        var bytes = e.Apply(c0, c1, mult);
         if (cols == Panel) bytes.Store(dst);
-        else
-            for (int i = 0; i < cols; i++) dst[i] = bytes.GetElement(i);
+        else Int8Requantizer.StorePartial(bytes, dst, cols);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4(short* a, int lda, short* b, int kPairs, int* bias, float* mult, in Epilogue e, sbyte* y, int ldy, int cols)
+    private static void Tile4(short* a, int lda, short* b, int kPairs, int* bias, float* mult, in Int8Requantizer e, sbyte* y, int ldy, int cols)
     {
-        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<int> c00 = Vector256.Load(bias), c01 = Vector256.Load(bias + 8); // the sums start from the bias
+        Vector256<int> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
         int* a0 = (int*)a, a1 = (int*)(a + lda), a2 = (int*)(a + 2 * lda), a3 = (int*)(a + 3 * lda);
         for (int kp = 0; kp < kPairs; kp++)
         {
@@ -160,18 +152,18 @@ public static unsafe class FastInt8Conv2DKernel
             c20 += Avx2.MultiplyAddAdjacent(x2, b0); c21 += Avx2.MultiplyAddAdjacent(x2, b1);
             c30 += Avx2.MultiplyAddAdjacent(x3, b0); c31 += Avx2.MultiplyAddAdjacent(x3, b1);
         }
-        Store16(c00, c01, bias, mult, e, y, cols);
-        Store16(c10, c11, bias, mult, e, y + ldy, cols);
-        Store16(c20, c21, bias, mult, e, y + 2 * ldy, cols);
-        Store16(c30, c31, bias, mult, e, y + 3 * ldy, cols);
+        Store16(c00, c01, mult, e, y, cols);
+        Store16(c10, c11, mult, e, y + ldy, cols);
+        Store16(c20, c21, mult, e, y + 2 * ldy, cols);
+        Store16(c30, c31, mult, e, y + 3 * ldy, cols);
     }
 
     /// <summary>6 rows × 16 columns: 12 accumulators, 2 filter vectors, 1 broadcast and 1 product — all 16 YMM registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6(short* a, int lda, short* b, int kPairs, int* bias, float* mult, in Epilogue e, sbyte* y, int ldy, int cols)
+    private static void Tile6(short* a, int lda, short* b, int kPairs, int* bias, float* mult, in Int8Requantizer e, sbyte* y, int ldy, int cols)
     {
-        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<int> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<int> c00 = Vector256.Load(bias), c01 = Vector256.Load(bias + 8); // the sums start from the bias
+        Vector256<int> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
         int* a0 = (int*)a, a1 = (int*)(a + lda), a2 = (int*)(a + 2 * lda), a3 = (int*)(a + 3 * lda), a4 = (int*)(a + 4 * lda), a5 = (int*)(a + 5 * lda);
         for (int kp = 0; kp < kPairs; kp++)
         {
@@ -190,18 +182,18 @@ public static unsafe class FastInt8Conv2DKernel
             x = Vector256.Create(a5[kp]).AsInt16();
             c50 += Avx2.MultiplyAddAdjacent(x, b0); c51 += Avx2.MultiplyAddAdjacent(x, b1);
         }
-        Store16(c00, c01, bias, mult, e, y, cols);
-        Store16(c10, c11, bias, mult, e, y + ldy, cols);
-        Store16(c20, c21, bias, mult, e, y + 2 * ldy, cols);
-        Store16(c30, c31, bias, mult, e, y + 3 * ldy, cols);
-        Store16(c40, c41, bias, mult, e, y + 4 * ldy, cols);
-        Store16(c50, c51, bias, mult, e, y + 5 * ldy, cols);
+        Store16(c00, c01, mult, e, y, cols);
+        Store16(c10, c11, mult, e, y + ldy, cols);
+        Store16(c20, c21, mult, e, y + 2 * ldy, cols);
+        Store16(c30, c31, mult, e, y + 3 * ldy, cols);
+        Store16(c40, c41, mult, e, y + 4 * ldy, cols);
+        Store16(c50, c51, mult, e, y + 5 * ldy, cols);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1(short* a, short* b, int kPairs, int* bias, float* mult, in Epilogue e, sbyte* y, int cols)
+    private static void Tile1(short* a, short* b, int kPairs, int* bias, float* mult, in Int8Requantizer e, sbyte* y, int cols)
     {
-        Vector256<int> c0 = default, c1 = default;
+        Vector256<int> c0 = Vector256.Load(bias), c1 = Vector256.Load(bias + 8);
         int* a0 = (int*)a;
         for (int kp = 0; kp < kPairs; kp++)
         {
@@ -209,7 +201,7 @@ public static unsafe class FastInt8Conv2DKernel
             c0 += Avx2.MultiplyAddAdjacent(x0, Vector256.Load(b + kp * 32));
             c1 += Avx2.MultiplyAddAdjacent(x0, Vector256.Load(b + kp * 32 + 16));
         }
-        Store16(c0, c1, bias, mult, e, y, cols);
+        Store16(c0, c1, mult, e, y, cols);
     }
 
     /// <summary>The receptive field of output pixel (b, oy, ox) as int16 input values; padding reads the input zero point.</summary>
@@ -231,8 +223,15 @@ public static unsafe class FastInt8Conv2DKernel
             if (a.DilationWidth == 1 && ix0 >= 0 && ix0 + d.FilterWidth <= d.InWidth)
             {
                 // The whole filter row lies inside the image: one contiguous run of FilterWidth pixels (one group, NHWC).
-                int run = d.FilterWidth * cg;
-                QuantizedMath.Widen(x.Slice(((b * d.InHeight + iy) * d.InWidth + ix0) * d.InChannels, run), patch.Slice(pos, run), 0);
+                int run = d.FilterWidth * cg, src = ((b * d.InHeight + iy) * d.InWidth + ix0) * d.InChannels;
+                if (run <= 16 && src + 16 <= x.Length && pos + 16 <= patch.Length)
+                {
+                    // A short row (the 3×3 stem over 3 channels: 9 values): widen 16 in one step; the extra values land
+                    // where the next run, the next row or the scratch slack is written later.
+                    var bytes = Vector128.LoadUnsafe(ref Unsafe.As<sbyte, byte>(ref Unsafe.AsRef(in x[src])));
+                    Avx2.ConvertToVector256Int16(bytes.AsSByte()).StoreUnsafe(ref patch[pos]);
+                }
+                else QuantizedMath.Widen(x.Slice(src, run), patch.Slice(pos, run), 0);
                 pos += run;
                 continue;
             }

@@ -203,9 +203,10 @@ public static class FastInt8ResizeBilinearKernel
 
 /// <summary>
 /// DEPTHWISE_CONV_2D int8 with per-channel weights and depth multiplier 1. Taps are taken in pairs: for 8 channels
-/// the two taps' int8 inputs are interleaved and widened to int16, minus the input zero point, and one vpmaddwd with
-/// the pair's interleaved weights adds both products into int32 accumulators that stay in registers over all taps
-/// (16 channels per step); padding taps read a row of zero points. Bias and requantization are fused.
+/// the two taps' int8 inputs are interleaved and widened to int16, and one vpmaddwd with the pair's interleaved weights
+/// adds both products into int32 accumulators that stay in registers over all taps (16 or 32 channels per step). The
+/// input zero point is folded into the bias (bias − zp·Σw), as padding taps read a row of zero points; requantization
+/// is fused (<see cref="Int8Requantizer"/>).
 /// </summary>
 public static class FastInt8DepthwiseConv2DKernel
 {
@@ -216,7 +217,12 @@ public static class FastInt8DepthwiseConv2DKernel
         public required short[] PairWeights;
         public required int[] Weights;
         public required int[] Bias;
+        /// <summary>Bias − input zero point · Σ taps' weights, per channel (8 zeros of padding for the last vector).</summary>
+        public required int[] FoldedBias;
+        /// <summary>Per channel (8 zeros of padding for the last vector).</summary>
         public required float[] Multipliers;
+        /// <summary>Per tap, its input offset from the window's top-left pixel (in elements).</summary>
+        public required int[] TapOffsets;
         public int InZp, OutZp, Min, Max, Taps, Pairs;
         public long PointerOffset;
     }
@@ -248,12 +254,19 @@ public static class FastInt8DepthwiseConv2DKernel
             }
         var bias = new int[c];
         if (node.HasInput(2)) node.Input(2).AsReadOnlySpan<int>().CopyTo(bias);
-        var mult = new float[c];
+        var folded = new int[c + 8];
+        for (int ch = 0; ch < c; ch++)
+        {
+            long sum = 0;
+            for (int t = 0; t < taps; t++) sum += w[t * c + ch];
+            folded[ch] = checked((int)(bias[ch] - (long)inZp * sum));
+        }
+        var mult = new float[c + 8];
         for (int ch = 0; ch < c; ch++) mult[ch] = (float)((double)inScale * wScales[ch] / outScale);
         var (min, max) = FusedActivation.QuantizedRange(d.Attributes.Activation, outScale, outZp, TensorType.Int8);
         var st = new State
         {
-            D = d, PairWeights = pw, Weights = w, Bias = bias, Multipliers = mult, InZp = inZp, OutZp = outZp, Min = min, Max = max,
+            D = d, PairWeights = pw, Weights = w, Bias = bias, FoldedBias = folded, Multipliers = mult, TapOffsets = TapOffsets(d), InZp = inZp, OutZp = outZp, Min = min, Max = max,
             Taps = taps, Pairs = pairs,
         };
         // Scratch: a row of zero points (what padding reads) then the per-pixel tap offsets.
@@ -285,37 +298,43 @@ public static class FastInt8DepthwiseConv2DKernel
         fixed (sbyte* zp0 = zeroRow)
         fixed (sbyte* yp = y)
         fixed (short* wp = st.PairWeights)
-        fixed (int* bp = st.Bias)
+        fixed (int* bp = st.FoldedBias)
         fixed (float* mp = st.Multipliers)
         {
-            var izp = Vector256.Create((short)st.InZp);
-            var ozp = Vector256.Create(st.OutZp);
-            var lo = Vector256.Create(st.Min);
-            var hi = Vector256.Create(st.Max);
-            var lim = Vector256.Create(2e9f);
-            var nlim = Vector256.Create(-2e9f);
+            var rq = new Int8Requantizer(st.OutZp, st.Min, st.Max);
             int pairs = st.Pairs;
             Span<nint> ptrs = stackalloc nint[32];
             if (2 * pairs > ptrs.Length) { Portable(st, x, y); return; }
+            for (int t = st.Taps; t < 2 * pairs; t++) ptrs[t] = (nint)zp0;
+            int spanY = (d.FilterHeight - 1) * a.DilationHeight, spanX = (d.FilterWidth - 1) * a.DilationWidth;
             for (int b = 0; b < d.Batches; b++)
             for (int oy = 0; oy < d.OutHeight; oy++)
             {
                 int iy0 = oy * a.StrideHeight - d.Window.PadTop;
+                bool rowInside = iy0 >= 0 && iy0 + spanY < d.InHeight;
                 for (int ox = 0; ox < d.OutWidth; ox++)
                 {
                     int ix0 = ox * a.StrideWidth - d.Window.PadLeft;
-                    int t = 0;
-                    for (int ky = 0; ky < d.FilterHeight; ky++)
+                    if (rowInside && ix0 >= 0 && ix0 + spanX < d.InWidth)
                     {
-                        int iy = iy0 + ky * a.DilationHeight;
-                        for (int kx = 0; kx < d.FilterWidth; kx++, t++)
+                        // Every tap inside the image: fixed offsets from the window's corner.
+                        nint corner = (nint)(xp + ((b * d.InHeight + iy0) * d.InWidth + ix0) * c);
+                        for (int t = 0; t < st.Taps; t++) ptrs[t] = corner + st.TapOffsets[t];
+                    }
+                    else
+                    {
+                        int t = 0;
+                        for (int ky = 0; ky < d.FilterHeight; ky++)
                         {
-                            int ix = ix0 + kx * a.DilationWidth;
-                            ptrs[t] = (uint)iy < (uint)d.InHeight && (uint)ix < (uint)d.InWidth
-                                ? (nint)(xp + ((b * d.InHeight + iy) * d.InWidth + ix) * c) : (nint)zp0;
+                            int iy = iy0 + ky * a.DilationHeight;
+                            for (int kx = 0; kx < d.FilterWidth; kx++, t++)
+                            {
+                                int ix = ix0 + kx * a.DilationWidth;
+                                ptrs[t] = (uint)iy < (uint)d.InHeight && (uint)ix < (uint)d.InWidth
+                                    ? (nint)(xp + ((b * d.InHeight + iy) * d.InWidth + ix) * c) : (nint)zp0;
+                            }
                         }
                     }
-                    for (; t < 2 * pairs; t++) ptrs[t] = (nint)zp0;
                     sbyte* outp = yp + ((b * d.OutHeight + oy) * d.OutWidth + ox) * c;
                     int ch = 0;
                     // 32 channels at a time: four independent accumulator chains (one chain of 8 is latency-bound), each
@@ -334,16 +353,13 @@ public static class FastInt8DepthwiseConv2DKernel
                             var x1 = Vector128.Load(p1);
                             var x2 = Vector128.Load(p0 + 16);
                             var x3 = Vector128.Load(p1 + 16);
-                            acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)) - izp, Vector256.Load(wrow));
-                            acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x0, x1)) - izp, Vector256.Load(wrow + 16));
-                            acc2 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x2, x3)) - izp, Vector256.Load(wrow + 32));
-                            acc3 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x2, x3)) - izp, Vector256.Load(wrow + 48));
+                            acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)), Vector256.Load(wrow));
+                            acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x0, x1)), Vector256.Load(wrow + 16));
+                            acc2 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x2, x3)), Vector256.Load(wrow + 32));
+                            acc3 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x2, x3)), Vector256.Load(wrow + 48));
                         }
-                        var q0 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc0) * Vector256.Load(mp + ch), nlim), lim)) + ozp, lo), hi);
-                        var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc1) * Vector256.Load(mp + ch + 8), nlim), lim)) + ozp, lo), hi);
-                        var q2 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc2) * Vector256.Load(mp + ch + 16), nlim), lim)) + ozp, lo), hi);
-                        var q3 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc3) * Vector256.Load(mp + ch + 24), nlim), lim)) + ozp, lo), hi);
-                        Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).Store(outp + ch);
+                        rq.Apply(acc0, acc1, mp + ch).Store(outp + ch);
+                        rq.Apply(acc2, acc3, mp + ch + 16).Store(outp + ch + 16);
                     }
                     // Then 16 channels at a time: two chains.
                     for (; ch + 16 <= c; ch += 16)
@@ -356,15 +372,10 @@ public static class FastInt8DepthwiseConv2DKernel
                             var x1 = Vector128.Load((sbyte*)ptrs[2 * p + 1] + ch);
                             var w0 = Vector256.Load(wp + (p * c + ch) * 2);
                             var w1 = Vector256.Load(wp + (p * c + ch + 8) * 2);
-                            acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)) - izp, w0);
-                            acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x0, x1)) - izp, w1);
+                            acc0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)), w0);
+                            acc1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x0, x1)), w1);
                         }
-                        var f0 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc0) * Vector256.Load(mp + ch), nlim), lim);
-                        var f1 = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc1) * Vector256.Load(mp + ch + 8), nlim), lim);
-                        var q0 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f0) + ozp, lo), hi);
-                        var q1 = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f1) + ozp, lo), hi);
-                        var n16 = Vector256.Narrow(q0, q1);
-                        Vector256.Narrow(n16, n16).GetLower().Store(outp + ch);
+                        rq.Apply(acc0, acc1, mp + ch).Store(outp + ch);
                     }
                     for (; ch < c; ch += 8)
                     {
@@ -374,17 +385,24 @@ public static class FastInt8DepthwiseConv2DKernel
                         {
                             var x0 = Vector128.CreateScalarUnsafe(*(long*)((sbyte*)ptrs[2 * p] + cc)).AsSByte();
                             var x1 = Vector128.CreateScalarUnsafe(*(long*)((sbyte*)ptrs[2 * p + 1] + cc)).AsSByte();
-                            var inter = Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)) - izp;
+                            var inter = Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1));
                             acc += Avx2.MultiplyAddAdjacent(inter, Vector256.Load(wp + (p * c + cc) * 2));
                         }
-                        var f = Avx.Min(Avx.Max(Avx.ConvertToVector256Single(acc) * Vector256.Load(mp + cc), nlim), lim);
-                        var q = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32(f) + ozp, lo), hi);
-                        var s16 = Vector256.Narrow(q, q);
-                        *(long*)(outp + cc) = Vector256.Narrow(s16, s16).AsInt64().ToScalar();
+                        *(long*)(outp + cc) = rq.Apply8(acc, mp + cc);
                     }
                 }
             }
         }
+    }
+
+    private static int[] TapOffsets(ConvDims d)
+    {
+        var a = d.Attributes;
+        var offsets = new int[d.FilterHeight * d.FilterWidth];
+        for (int ky = 0, t = 0; ky < d.FilterHeight; ky++)
+            for (int kx = 0; kx < d.FilterWidth; kx++, t++)
+                offsets[t] = (ky * a.DilationHeight * d.InWidth + kx * a.DilationWidth) * d.InChannels;
+        return offsets;
     }
 
     private static void Portable(State st, ReadOnlySpan<sbyte> x, Span<sbyte> y)

@@ -53,6 +53,7 @@ internal static unsafe class QuantizedKernels
             add(new CpuKernel("cpu.conv_2d.i8.fast", BuiltinOperator.Conv2d, FastInt8Conv2DKernel.Accepts, &FastInt8Conv2DKernel.Prepare, &FastInt8Conv2DKernel.Eval, typeof(FastInt8Conv2DKernel)));
         add(new CpuKernel("cpu.depthwise_conv_2d.i8.fast", BuiltinOperator.DepthwiseConv2d, FastInt8DepthwiseConv2DKernel.Accepts,
             &FastInt8DepthwiseConv2DKernel.Prepare, &FastInt8DepthwiseConv2DKernel.Eval, typeof(FastInt8DepthwiseConv2DKernel)));
+        add(new CpuKernel("cpu.mean.int.fast", BuiltinOperator.Mean, FastInt8MeanKernel.Accepts, &FastInt8MeanKernel.Prepare, &FastInt8MeanKernel.Eval, typeof(FastInt8MeanKernel)));
         add(new CpuKernel("cpu.quantize.f32_i8.fast", BuiltinOperator.Quantize, FastInt8QuantizeKernel.Accepts, &FastInt8QuantizeKernel.Prepare, &FastInt8QuantizeKernel.Eval, typeof(FastInt8QuantizeKernel)));
         add(new CpuKernel("cpu.dequantize.i8.fast", BuiltinOperator.Dequantize, FastInt8DequantizeKernel.Accepts, &FastInt8DequantizeKernel.Prepare, &FastInt8DequantizeKernel.Eval, typeof(FastInt8DequantizeKernel)));
 
