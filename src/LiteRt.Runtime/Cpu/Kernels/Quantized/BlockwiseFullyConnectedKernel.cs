@@ -25,6 +25,10 @@ public static unsafe class BlockwiseFullyConnectedKernel
         public float Min, Max;
         public QuantizedIsa Isa;
         public long BytesOffset;
+        /// <summary>The tiled AVX2 path (<see cref="Decoder.Int4BlockMatMul"/>) is used: block a multiple of 32.</summary>
+        public bool Tiled;
+        public float[]? ZeroCorrection;
+        public long RowsOffset, RowScalesOffset, RowZeroPointsOffset;
     }
 
     public static void Prepare(PreparedNode node)
@@ -61,6 +65,22 @@ public static unsafe class BlockwiseFullyConnectedKernel
         st.BytesOffset = QuantizedMath.Align((long)d.Depth * sizeof(short));
         node.State = st;
         node.ScratchBytes = st.BytesOffset + d.Depth;
+        if (st.Isa != QuantizedIsa.Portable && Decoder.Int4BlockMatMul.IsSupported(block))
+        {
+            // Scratch: the quantized input rows (int8, permuted), then per-row scale and zero point.
+            st.Tiled = true;
+            st.ZeroCorrection = new float[d.Units];
+            for (int u = 0; u < d.Units; u++)
+            {
+                double c = 0;
+                for (int b = 0; b < blocks; b++) c += (double)scales[u * blocks + b] * sums[u * blocks + b];
+                st.ZeroCorrection[u] = (float)c;
+            }
+            st.RowsOffset = QuantizedMath.Align(node.ScratchBytes);
+            st.RowScalesOffset = QuantizedMath.Align(st.RowsOffset + (long)d.Rows * d.Depth);
+            st.RowZeroPointsOffset = st.RowScalesOffset + (long)d.Rows * sizeof(float);
+            node.ScratchBytes = st.RowZeroPointsOffset + (long)d.Rows * sizeof(int);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -74,6 +94,11 @@ public static unsafe class BlockwiseFullyConnectedKernel
         Span<float> y = node.Output(0).AsSpan<float>();
         if (y.Length == 0) return;
         Span<short> xq = node.ScratchSpan<short>(0, d.Depth);
+        if (st.Tiled)
+        {
+            EvalTiled(node, st, x, bias, xq);
+            return;
+        }
         Span<byte> xu = node.ScratchSpan<byte>(st.BytesOffset, d.Depth);
         int rowBytes = d.Depth / 2, blockBytes = st.Block / 2;
         for (int r = 0; r < d.Rows; r++)
@@ -89,6 +114,34 @@ public static unsafe class BlockwiseFullyConnectedKernel
                 float v = acc * s + (bias.IsEmpty ? 0 : bias[u]);
                 outRow[u] = Math.Clamp(v, st.Min, st.Max);
             }
+        }
+    }
+
+    private static void EvalTiled(PreparedNode node, State st, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<short> centered)
+    {
+        var d = st.D;
+        sbyte* rows = (sbyte*)(node.Scratch + st.RowsOffset);
+        float* rowScales = (float*)(node.Scratch + st.RowScalesOffset);
+        int* rowZeroPoints = (int*)(node.Scratch + st.RowZeroPointsOffset);
+        for (int r = 0; r < d.Rows; r++)
+        {
+            rowScales[r] = DynamicQuantization.QuantizeRow(x.Slice(r * d.Depth, d.Depth), centered, asymmetric: true, out int zp);
+            rowZeroPoints[r] = zp;
+            Decoder.Int4BlockMatMul.StoreQuantizedRow(centered, zp, rows + (long)r * d.Depth);
+        }
+        fixed (float* scales = st.Scales)
+        fixed (float* correction = st.ZeroCorrection)
+        fixed (float* b = bias)
+        {
+            var work = new Decoder.Int4BlockMatMul.Work
+            {
+                X = rows, RowScales = rowScales, RowZeroPoints = rowZeroPoints, W = (byte*)node.Input(1).Data, Scales = scales,
+                ZeroCorrection = correction, Bias = bias.IsEmpty ? null : b, Y = (float*)node.Output(0).Data,
+                Rows = d.Rows, Units = d.Units, Depth = d.Depth, Block = st.Block, Min = st.Min, Max = st.Max,
+            };
+            // Output channels are split with the helper thread when asked to and when the product is worth a hand-off.
+            int split = node.Threads > 1 && (long)d.Units * d.Depth * d.Rows >= 1 << 20 ? (d.Units / 2) & ~3 : 0;
+            Decoder.HelperThread.Run(&Decoder.Int4BlockMatMul.UnitRange, &work, d.Units, split);
         }
     }
 }
