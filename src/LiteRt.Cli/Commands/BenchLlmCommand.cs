@@ -22,13 +22,14 @@ internal static class BenchLlmCommand
         var decode = new Option<int>("--decode") { Description = "Decode steps (default 32)", DefaultValueFactory = _ => 32 };
         var vocab = new Option<int>("--vocab") { Description = "Prompt ids are taken below this (default 997, as the peer)", DefaultValueFactory = _ => 997 };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions; the fastest is reported (default 1)", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("bench-llm", "Time prefill and decode of a converted LLM decoder") { model, threads, prefill, decode, vocab, reps };
+        var profile = new Option<bool>("--profile") { Description = "Also time every operation of the prefill and decode signatures (per kernel)" };
+        var cmd = new Command("bench-llm", "Time prefill and decode of a converted LLM decoder") { model, threads, prefill, decode, vocab, reps, profile };
         cmd.SetAction(parse => CliErrors.Run(() => Execute(parse.GetValue(model)!, parse.GetValue(threads), parse.GetValue(prefill),
-            parse.GetValue(decode), parse.GetValue(vocab), parse.GetValue(reps))));
+            parse.GetValue(decode), parse.GetValue(vocab), parse.GetValue(reps), parse.GetValue(profile))));
         return cmd;
     }
 
-    private static int Execute(FileInfo file, int threads, int prefillTokens, int decodeSteps, int vocab, int reps)
+    private static int Execute(FileInfo file, int threads, int prefillTokens, int decodeSteps, int vocab, int reps, bool profile)
     {
         if (!file.Exists) throw new UsageException($"model file not found: {file.FullName}");
         if (threads < 1 || prefillTokens < 1 || decodeSteps < 0 || vocab < 4 || reps < 1)
@@ -66,6 +67,16 @@ internal static class BenchLlmCommand
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"threads={threads} prefill_tokens={prefillTokens} decode_steps={decodeSteps} load_s={loadSeconds:F2} " +
             $"prefill_tok_s={prefillTokens / bestPrefill:F2} decode_tok_s={(decodeSteps > 0 ? decodeSteps / bestDecode : 0):F2} peak_rss_mib={me.PeakWorkingSet64 >> 20}"));
+        if (profile)
+            foreach (var runner in backend.Model.Signatures)
+            {
+                // The signatures still hold the last call's inputs, so this re-runs that prefill / decode step.
+                var ops = runner.ProfileOps(3);
+                double total = ops.Sum(o => o.Milliseconds);
+                Console.WriteLine($"{runner.Key}: {total:F1} ms per run in {ops.Count} operations");
+                foreach (var g in ops.GroupBy(o => o.Kernel).OrderByDescending(g => g.Sum(o => o.Milliseconds)))
+                    Console.WriteLine($"  {g.Key,-40} {g.Count(),4} ops {g.Sum(o => o.Milliseconds),9:F2} ms {g.Sum(o => o.Milliseconds) / total,7:P1}");
+            }
         return ExitCodes.Ok;
     }
 

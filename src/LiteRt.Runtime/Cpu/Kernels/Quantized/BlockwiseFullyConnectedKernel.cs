@@ -27,8 +27,8 @@ public static unsafe class BlockwiseFullyConnectedKernel
         public long BytesOffset;
         /// <summary>The tiled AVX2 path (<see cref="Decoder.Int4BlockMatMul"/>) is used: block a multiple of 32.</summary>
         public bool Tiled;
-        public float[]? ZeroCorrection;
-        public long RowsOffset, RowScalesOffset, RowZeroPointsOffset;
+        public float[]? ZeroCorrection, GroupScales;
+        public long RowsOffset, GroupSumsOffset, RowScalesOffset, RowZeroPointsOffset;
     }
 
     public static void Prepare(PreparedNode node)
@@ -67,8 +67,9 @@ public static unsafe class BlockwiseFullyConnectedKernel
         node.ScratchBytes = st.BytesOffset + d.Depth;
         if (st.Isa != QuantizedIsa.Portable && Decoder.Int4BlockMatMul.IsSupported(block))
         {
-            // Scratch: the quantized input rows (int8, permuted), then per-row scale and zero point.
+            // Scratch: the quantized input rows (int8, permuted), their group sums, then per-row scale and zero point.
             st.Tiled = true;
+            st.GroupScales = Decoder.Int4BlockMatMul.GroupScales(scales, d.Units, d.Depth, block);
             st.ZeroCorrection = new float[d.Units];
             for (int u = 0; u < d.Units; u++)
             {
@@ -77,7 +78,8 @@ public static unsafe class BlockwiseFullyConnectedKernel
                 st.ZeroCorrection[u] = (float)c;
             }
             st.RowsOffset = QuantizedMath.Align(node.ScratchBytes);
-            st.RowScalesOffset = QuantizedMath.Align(st.RowsOffset + (long)d.Rows * d.Depth);
+            st.GroupSumsOffset = QuantizedMath.Align(st.RowsOffset + (long)d.Rows * d.Depth);
+            st.RowScalesOffset = QuantizedMath.Align(st.GroupSumsOffset + (long)d.Rows * (d.Depth / 32) * sizeof(float));
             st.RowZeroPointsOffset = st.RowScalesOffset + (long)d.Rows * sizeof(float);
             node.ScratchBytes = st.RowZeroPointsOffset + (long)d.Rows * sizeof(int);
         }
@@ -123,21 +125,23 @@ public static unsafe class BlockwiseFullyConnectedKernel
         sbyte* rows = (sbyte*)(node.Scratch + st.RowsOffset);
         float* rowScales = (float*)(node.Scratch + st.RowScalesOffset);
         int* rowZeroPoints = (int*)(node.Scratch + st.RowZeroPointsOffset);
+        float* groupSums = (float*)(node.Scratch + st.GroupSumsOffset);
+        int groups = d.Depth / 32;
         for (int r = 0; r < d.Rows; r++)
         {
             rowScales[r] = DynamicQuantization.QuantizeRow(x.Slice(r * d.Depth, d.Depth), centered, asymmetric: true, out int zp);
             rowZeroPoints[r] = zp;
-            Decoder.Int4BlockMatMul.StoreQuantizedRow(centered, zp, rows + (long)r * d.Depth);
+            Decoder.Int4BlockMatMul.StoreQuantizedRow(centered, zp, rows + (long)r * d.Depth, groupSums + (long)r * groups);
         }
-        fixed (float* scales = st.Scales)
+        fixed (float* scales = st.GroupScales)
         fixed (float* correction = st.ZeroCorrection)
         fixed (float* b = bias)
         {
             var work = new Decoder.Int4BlockMatMul.Work
             {
-                X = rows, RowScales = rowScales, RowZeroPoints = rowZeroPoints, W = (byte*)node.Input(1).Data, Scales = scales,
+                X = rows, GroupSums = groupSums, RowScales = rowScales, RowZeroPoints = rowZeroPoints, W = (byte*)node.Input(1).Data, Scales = scales,
                 ZeroCorrection = correction, Bias = bias.IsEmpty ? null : b, Y = (float*)node.Output(0).Data,
-                Rows = d.Rows, Units = d.Units, Depth = d.Depth, Block = st.Block, Min = st.Min, Max = st.Max,
+                Rows = d.Rows, Units = d.Units, Depth = d.Depth, Min = st.Min, Max = st.Max,
             };
             // Output channels are split with the helper thread when asked to and when the product is worth a hand-off.
             int split = node.Threads > 1 && (long)d.Units * d.Depth * d.Rows >= 1 << 20 ? (d.Units / 2) & ~3 : 0;
