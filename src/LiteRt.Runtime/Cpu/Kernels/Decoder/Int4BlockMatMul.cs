@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -14,8 +13,8 @@ namespace LiteRt.Runtime.Cpu.Kernels.Decoder;
 /// Two groups (32 packed bytes) are unpacked at once into two registers of unsigned nibbles u = w + 8: low nibbles
 /// (even elements of group A | of group B) and high nibbles (odd elements). The input rows are stored permuted to
 /// match (<see cref="StoreQuantizedRow"/>), so vpmaddubsw(u, q) needs no sign handling (pairs ≤ 2·15·128 fit int16,
-/// and so does the sum of the two registers). Per group: Σ q·w = Σ q·u − 8·Σ q; the second term, scaled, is taken out
-/// once per output (a dot of the group scales with the row's group sums), as is the input zero point:
+/// and so does the sum of the two registers). Per group: Σ q·w = Σ q·u − 8·Σ q, the second term subtracted in int32
+/// from a per-row vector made once per call; the input zero point is taken out once per output:
 /// Σ_g s_g Σ (q − zp)·w = Σ_g s_g Σ q·w − zp · Σ_g s_g Σ w.
 /// </para>
 /// </summary>
@@ -34,7 +33,7 @@ internal static unsafe class Int4BlockMatMul
     public struct Work
     {
         public sbyte* X;              // rows × depth, permuted (StoreQuantizedRow)
-        public float* GroupSums;      // rows × groups: Σ q per group of 32, times 8
+        public int* Offsets;          // rows × OffsetInts(depth): 8·Σ q per group, in the lanes PairDot gives the group
         public float* RowScales;
         public int* RowZeroPoints;
         public byte* W;               // units × depth / 2
@@ -57,12 +56,17 @@ internal static unsafe class Int4BlockMatMul
         return result;
     }
 
+    /// <summary>Int32 values of one row's offsets: 8 per pair of groups and per last unpaired group.</summary>
+    public static int OffsetInts(int depth) => (depth / 32 + 1) / 2 * 8;
+
     /// <summary>
     /// Writes q = centered + zp as int8, each pair of groups A, B (64 values) as [A even, B even, A odd, B odd] and a
-    /// last unpaired group as [even, odd]; and 8 · Σ q per group to <paramref name="groupSums"/>. Depth: a multiple of 32.
+    /// last unpaired group as [even, odd]; and 8 · Σ q per group to <paramref name="offsets"/> (lane 0 of a pair's 8
+    /// for A, lane 4 for B, the others 0). Depth: a multiple of 32.
     /// </summary>
-    public static void StoreQuantizedRow(ReadOnlySpan<short> centered, int zeroPoint, sbyte* dst, float* groupSums)
+    public static void StoreQuantizedRow(ReadOnlySpan<short> centered, int zeroPoint, sbyte* dst, int* offsets)
     {
+        new Span<int>(offsets, OffsetInts(centered.Length)).Clear();
         int depth = centered.Length, pairsEnd = depth / 64 * 64;
         for (int k0 = 0; k0 < depth; k0 += Group)
         {
@@ -78,7 +82,7 @@ internal static unsafe class Int4BlockMatMul
                 dst[oddAt + j] = (sbyte)odd;
                 sum += even + odd;
             }
-            groupSums[k0 / Group] = 8f * sum;
+            offsets[k0 / 64 * 8 + (second ? 4 : 0)] = 8 * sum;
         }
     }
 
@@ -87,7 +91,7 @@ internal static unsafe class Int4BlockMatMul
     public static void UnitRange(void* context, int u0, int u1)
     {
         ref Work c = ref *(Work*)context;
-        int depth = c.Depth, groups = depth / Group, rowBytes = depth / 2;
+        int depth = c.Depth, groups = depth / Group, rowBytes = depth / 2, offsetInts = OffsetInts(depth);
         int slab = c.Rows < RowGroup ? u1 - u0 : Math.Max(4, SlabBytes / Math.Max(rowBytes, 1));
         for (int s0 = u0; s0 < u1; s0 += slab)
         {
@@ -96,34 +100,34 @@ internal static unsafe class Int4BlockMatMul
             for (; r <= c.Rows - RowGroup; r += RowGroup)
                 for (int u = s0; u < s1; u++)
                 {
-                    float* scales = c.Scales + (long)u * groups;
-                    var sums = Dot4Rows(c.X + (long)r * depth, depth, c.W + (long)u * rowBytes, scales, groups);
-                    for (int j = 0; j < RowGroup; j++) Store(ref c, r + j, u, sums.GetElement(j), scales, groups);
+                    var sums = Dot4Rows(c.X + (long)r * depth, c.Offsets + (long)r * offsetInts, depth, offsetInts, c.W + (long)u * rowBytes, c.Scales + (long)u * groups, groups);
+                    for (int j = 0; j < RowGroup; j++) Store(ref c, r + j, u, sums.GetElement(j));
                 }
             for (; r < c.Rows; r++)
                 for (int u = s0; u < s1; u++)
-                {
-                    float* scales = c.Scales + (long)u * groups;
-                    Store(ref c, r, u, Dot1Row(c.X + (long)r * depth, c.W + (long)u * rowBytes, scales, groups), scales, groups);
-                }
+                    Store(ref c, r, u, Dot1Row(c.X + (long)r * depth, c.Offsets + (long)r * offsetInts, c.W + (long)u * rowBytes, c.Scales + (long)u * groups, groups));
         }
     }
 
-    /// <summary>y = s_row · (Σ_g s_g Σ q·u − Σ_g s_g · 8Σq − zp · Σ_g s_g Σ w) + bias, clamped.</summary>
+    /// <summary>y = s_row · (Σ_g s_g Σ q·w − zp · Σ_g s_g Σ w) + bias, clamped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(ref Work c, int r, int u, float dotUnsigned, float* scales, int groups)
+    private static void Store(ref Work c, int r, int u, float dot)
     {
-        float offset = TensorPrimitives.Dot(new ReadOnlySpan<float>(scales, groups), new ReadOnlySpan<float>(c.GroupSums + (long)r * groups, groups));
-        float v = c.RowScales[r] * (dotUnsigned - offset - c.RowZeroPoints[r] * c.ZeroCorrection[u]) + (c.Bias is null ? 0 : c.Bias[u]);
+        float v = c.RowScales[r] * (dot - c.RowZeroPoints[r] * c.ZeroCorrection[u]) + (c.Bias is null ? 0 : c.Bias[u]);
         c.Y[(long)r * c.Units + u] = Math.Clamp(v, c.Min, c.Max);
     }
 
-    /// <summary>Σ u·q over 64 values as 8 int32 lanes: lanes 0–3 group A, 4–7 group B.</summary>
+    /// <summary>Σ w·q over 64 values as 8 int32 lanes (lanes 0–3 group A, 4–7 group B): Σ u·q minus the row's 8·Σ q.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> PairDot(Vector256<byte> lo, Vector256<byte> hi, sbyte* x, Vector256<short> ones) =>
-        Avx2.MultiplyAddAdjacent(Avx2.Add(
+    private static Vector256<int> PairDot(Vector256<byte> lo, Vector256<byte> hi, sbyte* x, int* offsets, Vector256<short> ones) =>
+        Avx2.Subtract(Avx2.MultiplyAddAdjacent(Avx2.Add(
             Avx2.MultiplyAddAdjacent(lo, Avx.LoadVector256(x)),
-            Avx2.MultiplyAddAdjacent(hi, Avx.LoadVector256(x + 32))), ones);
+            Avx2.MultiplyAddAdjacent(hi, Avx.LoadVector256(x + 32))), ones), Avx.LoadVector256(offsets));
+
+    /// <summary>As <see cref="PairDot"/> for the unpaired last group (u from <see cref="UnpackSingle"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> SingleDot(Vector256<byte> u, sbyte* x, int* offsets, Vector256<short> ones) =>
+        Avx2.Subtract(Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(x)), ones), Avx.LoadVector256(offsets));
 
     /// <summary>[s_A × 4, s_B × 4].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -138,7 +142,7 @@ internal static unsafe class Int4BlockMatMul
         return Vector256.Create(v & mask, Sse2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask);
     }
 
-    private static float Dot1Row(sbyte* x, byte* w, float* scales, int groups)
+    private static float Dot1Row(sbyte* x, int* o, byte* w, float* scales, int groups)
     {
         var ones = Vector256.Create((short)1);
         var mask = Vector256.Create((byte)0x0F);
@@ -150,33 +154,34 @@ internal static unsafe class Int4BlockMatMul
         {
             var v0 = Avx.LoadVector256(w + g * 16) ^ flip;
             var v1 = Avx.LoadVector256(w + g * 16 + 32) ^ flip;
-            var d0 = PairDot(v0 & mask, Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & mask, x + g * 32, ones);
-            var d1 = PairDot(v1 & mask, Avx2.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & mask, x + g * 32 + 64, ones);
+            var d0 = PairDot(v0 & mask, Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & mask, x + g * 32, o + g * 4, ones);
+            var d1 = PairDot(v1 & mask, Avx2.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & mask, x + g * 32 + 64, o + g * 4 + 8, ones);
             f0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(d0), PairScales(scales + g), f0);
             f1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(d1), PairScales(scales + g + 2), f1);
         }
         for (; g <= groups - 2; g += 2)
         {
             var v0 = Avx.LoadVector256(w + g * 16) ^ flip;
-            var d0 = PairDot(v0 & mask, Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & mask, x + g * 32, ones);
+            var d0 = PairDot(v0 & mask, Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & mask, x + g * 32, o + g * 4, ones);
             f0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(d0), PairScales(scales + g), f0);
         }
         if (g < groups)
         {
-            var d = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(UnpackSingle(w + g * 16), Avx.LoadVector256(x + g * 32)), ones);
+            var d = SingleDot(UnpackSingle(w + g * 16), x + g * 32, o + g * 4, ones);
             f1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(d), Vector256.Create(scales[g]), f1);
         }
         return Vector256.Sum(f0 + f1);
     }
 
-    /// <summary>One weight row against four consecutive input rows (stride <paramref name="depth"/>): the four dots.</summary>
-    private static Vector128<float> Dot4Rows(sbyte* x, int depth, byte* w, float* scales, int groups)
+    /// <summary>One weight row against four consecutive input rows (strides <paramref name="depth"/>, <paramref name="offsetInts"/>).</summary>
+    private static Vector128<float> Dot4Rows(sbyte* x, int* o, int depth, int offsetInts, byte* w, float* scales, int groups)
     {
         var ones = Vector256.Create((short)1);
         var mask = Vector256.Create((byte)0x0F);
         var flip = Vector256.Create((byte)0x88); // nibble n (two's complement w) ^ 8 = w + 8
         Vector256<float> f0 = default, f1 = default, f2 = default, f3 = default;
         sbyte* x1 = x + depth, x2 = x1 + depth, x3 = x2 + depth;
+        int* o1 = o + offsetInts, o2 = o1 + offsetInts, o3 = o2 + offsetInts;
         int g = 0;
         for (; g <= groups - 2; g += 2)
         {
@@ -184,21 +189,21 @@ internal static unsafe class Int4BlockMatMul
             var lo = v & mask;
             var hi = Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask;
             var sc = PairScales(scales + g);
-            int k = g * 32;
-            f0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x + k, ones)), sc, f0);
-            f1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x1 + k, ones)), sc, f1);
-            f2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x2 + k, ones)), sc, f2);
-            f3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x3 + k, ones)), sc, f3);
+            int k = g * 32, j = g * 4;
+            f0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x + k, o + j, ones)), sc, f0);
+            f1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x1 + k, o1 + j, ones)), sc, f1);
+            f2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x2 + k, o2 + j, ones)), sc, f2);
+            f3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(PairDot(lo, hi, x3 + k, o3 + j, ones)), sc, f3);
         }
         if (g < groups)
         {
             var u = UnpackSingle(w + g * 16);
             var sc = Vector256.Create(scales[g]);
-            int k = g * 32;
-            f0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(x + k)), ones)), sc, f0);
-            f1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(x1 + k)), ones)), sc, f1);
-            f2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(x2 + k)), ones)), sc, f2);
-            f3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(x3 + k)), ones)), sc, f3);
+            int k = g * 32, j = g * 4;
+            f0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SingleDot(u, x + k, o + j, ones)), sc, f0);
+            f1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SingleDot(u, x1 + k, o1 + j, ones)), sc, f1);
+            f2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SingleDot(u, x2 + k, o2 + j, ones)), sc, f2);
+            f3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SingleDot(u, x3 + k, o3 + j, ones)), sc, f3);
         }
         return Vector128.Create(Vector256.Sum(f0), Vector256.Sum(f1), Vector256.Sum(f2), Vector256.Sum(f3));
     }

@@ -28,7 +28,7 @@ public static unsafe class BlockwiseFullyConnectedKernel
         /// <summary>The tiled AVX2 path (<see cref="Decoder.Int4BlockMatMul"/>) is used: block a multiple of 32.</summary>
         public bool Tiled;
         public float[]? ZeroCorrection, GroupScales;
-        public long RowsOffset, GroupSumsOffset, RowScalesOffset, RowZeroPointsOffset;
+        public long RowsOffset, OffsetsOffset, RowScalesOffset, RowZeroPointsOffset;
     }
 
     public static void Prepare(PreparedNode node)
@@ -67,7 +67,7 @@ public static unsafe class BlockwiseFullyConnectedKernel
         node.ScratchBytes = st.BytesOffset + d.Depth;
         if (st.Isa != QuantizedIsa.Portable && Decoder.Int4BlockMatMul.IsSupported(block))
         {
-            // Scratch: the quantized input rows (int8, permuted), their group sums, then per-row scale and zero point.
+            // Scratch: the quantized input rows (int8, permuted), their group-sum offsets, then per-row scale and zero point.
             st.Tiled = true;
             st.GroupScales = Decoder.Int4BlockMatMul.GroupScales(scales, d.Units, d.Depth, block);
             st.ZeroCorrection = new float[d.Units];
@@ -78,8 +78,8 @@ public static unsafe class BlockwiseFullyConnectedKernel
                 st.ZeroCorrection[u] = (float)c;
             }
             st.RowsOffset = QuantizedMath.Align(node.ScratchBytes);
-            st.GroupSumsOffset = QuantizedMath.Align(st.RowsOffset + (long)d.Rows * d.Depth);
-            st.RowScalesOffset = QuantizedMath.Align(st.GroupSumsOffset + (long)d.Rows * (d.Depth / 32) * sizeof(float));
+            st.OffsetsOffset = QuantizedMath.Align(st.RowsOffset + (long)d.Rows * d.Depth);
+            st.RowScalesOffset = QuantizedMath.Align(st.OffsetsOffset + (long)d.Rows * Decoder.Int4BlockMatMul.OffsetInts(d.Depth) * sizeof(int));
             st.RowZeroPointsOffset = st.RowScalesOffset + (long)d.Rows * sizeof(float);
             node.ScratchBytes = st.RowZeroPointsOffset + (long)d.Rows * sizeof(int);
         }
@@ -125,13 +125,13 @@ public static unsafe class BlockwiseFullyConnectedKernel
         sbyte* rows = (sbyte*)(node.Scratch + st.RowsOffset);
         float* rowScales = (float*)(node.Scratch + st.RowScalesOffset);
         int* rowZeroPoints = (int*)(node.Scratch + st.RowZeroPointsOffset);
-        float* groupSums = (float*)(node.Scratch + st.GroupSumsOffset);
-        int groups = d.Depth / 32;
+        int* offsets = (int*)(node.Scratch + st.OffsetsOffset);
+        int offsetInts = Decoder.Int4BlockMatMul.OffsetInts(d.Depth);
         for (int r = 0; r < d.Rows; r++)
         {
             rowScales[r] = DynamicQuantization.QuantizeRow(x.Slice(r * d.Depth, d.Depth), centered, asymmetric: true, out int zp);
             rowZeroPoints[r] = zp;
-            Decoder.Int4BlockMatMul.StoreQuantizedRow(centered, zp, rows + (long)r * d.Depth, groupSums + (long)r * groups);
+            Decoder.Int4BlockMatMul.StoreQuantizedRow(centered, zp, rows + (long)r * d.Depth, offsets + (long)r * offsetInts);
         }
         fixed (float* scales = st.GroupScales)
         fixed (float* correction = st.ZeroCorrection)
@@ -139,7 +139,7 @@ public static unsafe class BlockwiseFullyConnectedKernel
         {
             var work = new Decoder.Int4BlockMatMul.Work
             {
-                X = rows, GroupSums = groupSums, RowScales = rowScales, RowZeroPoints = rowZeroPoints, W = (byte*)node.Input(1).Data, Scales = scales,
+                X = rows, Offsets = offsets, RowScales = rowScales, RowZeroPoints = rowZeroPoints, W = (byte*)node.Input(1).Data, Scales = scales,
                 ZeroCorrection = correction, Bias = bias.IsEmpty ? null : b, Y = (float*)node.Output(0).Data,
                 Rows = d.Rows, Units = d.Units, Depth = d.Depth, Min = st.Min, Max = st.Max,
             };
