@@ -15,6 +15,7 @@ public static class Program
             OpsCommand.Create(),
             QuantizeCommand.Create(),
             BenchCommand.Create(),
+            BenchLlmCommand.Create(),
             CompileCommand.Create(),
             ConvertCommand.Create(),
             GenerateCommand.Create(),

@@ -25,7 +25,15 @@ public static unsafe class BlockwiseFullyConnectedKernel
         public float Min, Max;
         public QuantizedIsa Isa;
         public long BytesOffset;
+        /// <summary>The tiled AVX2 path (<see cref="Decoder.Int4BlockMatMul"/>) is used: block a multiple of 32.</summary>
+        public bool Tiled;
+        public float[]? ZeroCorrection, GroupScales;
+        public long RowsOffset, OffsetsOffset, RowScalesOffset, RowZeroPointsOffset;
     }
+
+    /// <summary>Sum of the two signed int4 values packed in each byte value.</summary>
+    private static readonly sbyte[] ByteNibbleSums = Enumerable.Range(0, 256)
+        .Select(v => (sbyte)(((sbyte)(v << 4) >> 4) + ((sbyte)v >> 4))).ToArray();
 
     public static void Prepare(PreparedNode node)
     {
@@ -48,7 +56,14 @@ public static unsafe class BlockwiseFullyConnectedKernel
                 {
                     int s = 0;
                     long start = (long)u * d.Depth + (long)b * block;
-                    for (int k = 0; k < block; k++) s += DynamicQuantization.Int4At(packed, start + k);
+                    if ((start & 1) == 0 && (block & 1) == 0)
+                    {
+                        // Whole bytes: both nibbles' values at once (this runs over every weight at load).
+                        var bytes = packed.Slice((int)(start >> 1), block >> 1);
+                        foreach (byte v in bytes) s += ByteNibbleSums[v];
+                    }
+                    else
+                        for (int k = 0; k < block; k++) s += DynamicQuantization.Int4At(packed, start + k);
                     result[u * blocks + b] = s;
                 }
             return result;
@@ -61,6 +76,24 @@ public static unsafe class BlockwiseFullyConnectedKernel
         st.BytesOffset = QuantizedMath.Align((long)d.Depth * sizeof(short));
         node.State = st;
         node.ScratchBytes = st.BytesOffset + d.Depth;
+        if (st.Isa != QuantizedIsa.Portable && Decoder.Int4BlockMatMul.IsSupported(block))
+        {
+            // Scratch: the quantized input rows (int8, permuted), their group-sum offsets, then per-row scale and zero point.
+            st.Tiled = true;
+            st.GroupScales = Decoder.Int4BlockMatMul.GroupScales(scales, d.Units, d.Depth, block);
+            st.ZeroCorrection = new float[d.Units];
+            for (int u = 0; u < d.Units; u++)
+            {
+                double c = 0;
+                for (int b = 0; b < blocks; b++) c += (double)scales[u * blocks + b] * sums[u * blocks + b];
+                st.ZeroCorrection[u] = (float)c;
+            }
+            st.RowsOffset = QuantizedMath.Align(node.ScratchBytes);
+            st.OffsetsOffset = QuantizedMath.Align(st.RowsOffset + (long)d.Rows * d.Depth);
+            st.RowScalesOffset = QuantizedMath.Align(st.OffsetsOffset + (long)d.Rows * Decoder.Int4BlockMatMul.OffsetInts(d.Depth) * sizeof(int));
+            st.RowZeroPointsOffset = st.RowScalesOffset + (long)d.Rows * sizeof(float);
+            node.ScratchBytes = st.RowZeroPointsOffset + (long)d.Rows * sizeof(int);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -74,6 +107,11 @@ public static unsafe class BlockwiseFullyConnectedKernel
         Span<float> y = node.Output(0).AsSpan<float>();
         if (y.Length == 0) return;
         Span<short> xq = node.ScratchSpan<short>(0, d.Depth);
+        if (st.Tiled)
+        {
+            EvalTiled(node, st, x, bias, xq);
+            return;
+        }
         Span<byte> xu = node.ScratchSpan<byte>(st.BytesOffset, d.Depth);
         int rowBytes = d.Depth / 2, blockBytes = st.Block / 2;
         for (int r = 0; r < d.Rows; r++)
@@ -89,6 +127,36 @@ public static unsafe class BlockwiseFullyConnectedKernel
                 float v = acc * s + (bias.IsEmpty ? 0 : bias[u]);
                 outRow[u] = Math.Clamp(v, st.Min, st.Max);
             }
+        }
+    }
+
+    private static void EvalTiled(PreparedNode node, State st, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<short> centered)
+    {
+        var d = st.D;
+        sbyte* rows = (sbyte*)(node.Scratch + st.RowsOffset);
+        float* rowScales = (float*)(node.Scratch + st.RowScalesOffset);
+        int* rowZeroPoints = (int*)(node.Scratch + st.RowZeroPointsOffset);
+        int* offsets = (int*)(node.Scratch + st.OffsetsOffset);
+        int offsetInts = Decoder.Int4BlockMatMul.OffsetInts(d.Depth);
+        for (int r = 0; r < d.Rows; r++)
+        {
+            rowScales[r] = DynamicQuantization.QuantizeRow(x.Slice(r * d.Depth, d.Depth), centered, asymmetric: true, out int zp);
+            rowZeroPoints[r] = zp;
+            Decoder.Int4BlockMatMul.StoreQuantizedRow(centered, zp, rows + (long)r * d.Depth, offsets + (long)r * offsetInts);
+        }
+        fixed (float* scales = st.GroupScales)
+        fixed (float* correction = st.ZeroCorrection)
+        fixed (float* b = bias)
+        {
+            var work = new Decoder.Int4BlockMatMul.Work
+            {
+                X = rows, Offsets = offsets, RowScales = rowScales, RowZeroPoints = rowZeroPoints, W = (byte*)node.Input(1).Data, Scales = scales,
+                ZeroCorrection = correction, Bias = bias.IsEmpty ? null : b, Y = (float*)node.Output(0).Data,
+                Rows = d.Rows, Units = d.Units, Depth = d.Depth, Min = st.Min, Max = st.Max,
+            };
+            // Output channels are split with the helper thread when asked to and when the product is worth a hand-off.
+            int split = node.Threads > 1 && (long)d.Units * d.Depth * d.Rows >= 1 << 20 ? (d.Units / 2) & ~3 : 0;
+            Decoder.HelperThread.Run(&Decoder.Int4BlockMatMul.UnitRange, &work, d.Units, split);
         }
     }
 }
