@@ -15,39 +15,6 @@ public class Int4And16x8KernelTests
         return o;
     }
 
-    /// <summary>A blockwise INT4 constant [rows, cols] with FLOAT16 scales, added to a single-op graph by hand.</summary>
-    private static (ModelGraph Graph, double[] Dequantized) BlockwiseFc(Random rng, int rows, int depth, int units, int block, bool bias)
-    {
-        var g = new ModelGraph();
-        var sg = new Subgraph { Name = "main" };
-        g.Subgraphs.Add(sg);
-        int x = sg.AddTensor(new Tensor("x", TensorType.Float32, [rows, depth]));
-        var q = TestData.Integers(rng, (long)units * depth, -8, 8);
-        var scales = new Half[units * (depth / block)];
-        var scaleBytes = new byte[scales.Length * 2];
-        for (int i = 0; i < scales.Length; i++)
-        {
-            scales[i] = (Half)(0.005 + rng.NextDouble() * 0.05);
-            System.Buffers.Binary.BinaryPrimitives.WriteHalfLittleEndian(scaleBytes.AsSpan(i * 2), scales[i]);
-        }
-        int s = sg.AddTensor(new Tensor("w_scale", TensorType.Float16, [units, depth / block]) { Buffer = g.AddBuffer(scaleBytes) });
-        var qp = new QuantizationParams
-        {
-            DetailsType = QuantizationDetailsType.BlockwiseQuantization,
-            Blockwise = new TflBlockwiseQuantization { Scales = s, ZeroPoints = -1, BlockSize = block },
-        };
-        int w = sg.AddTensor(new Tensor("w", TensorType.Int4, [units, depth]) { Quantization = qp, Buffer = g.AddBuffer(TensorData.Encode(TensorType.Int4, q, [units, depth], null)) });
-        int b = bias ? sg.AddTensor(new Tensor("b", TensorType.Float32, [units]) { Buffer = g.AddBuffer(TensorData.Encode(TensorType.Float32, TestData.Uniform(rng, units), [units], null)) }) : -1;
-        int y = sg.AddTensor(new Tensor("y", TensorType.Float32, [rows, units]));
-        sg.Inputs.Add(x);
-        sg.Outputs.Add(y);
-        sg.Operations.Add(new Operation(BuiltinOperator.FullyConnected, [x, w, b], [y], Opt(BuiltinOptionsType.FullyConnectedOptions)));
-        var deq = new double[q.Length];
-        for (int u = 0; u < units; u++)
-            for (int k = 0; k < depth; k++) deq[u * depth + k] = q[u * depth + k] * (double)scales[u * (depth / block) + k / block];
-        return (g, deq);
-    }
-
     [Theory]
     [InlineData(1, 64, 5, 32, true)]
     [InlineData(3, 256, 17, 64, false)]
@@ -55,7 +22,7 @@ public class Int4And16x8KernelTests
     public void Blockwise_int4_fully_connected_on_every_instruction_set(int rows, int depth, int units, int block, bool bias)
     {
         var rng = new Random(depth + units);
-        var (g, deq) = BlockwiseFc(rng, rows, depth, units, block, bias);
+        var (g, deq, _) = BlockwiseModels.FullyConnected(rng, rows, depth, units, block, bias);
         var x = HybridEmulation.ToFloats(TestData.Uniform(rng, rows * depth, -1, 2));
         var b = bias ? TensorData.Decode(g.Main.Tensors[g.Main.Operations[0].Inputs[2]]) : new double[units];
         // Emulation: the row quantized asymmetrically, exact per-block sums.

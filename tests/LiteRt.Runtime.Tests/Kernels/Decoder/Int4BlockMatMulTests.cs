@@ -23,7 +23,7 @@ public class Int4BlockMatMulTests
     public void MatchesFloat64Reference(int rows, int depth, int units, int block, bool bias)
     {
         var rng = new Random(rows * 31 + depth + units);
-        var (g, deq, b) = BlockwiseFc(rng, rows, depth, units, block, bias);
+        var (g, deq, b) = BlockwiseModels.FullyConnected(rng, rows, depth, units, block, bias);
         var x = TestData.Uniform(rng, rows * depth, -1, 2).Select(v => (float)v).ToArray();
         var want = new double[rows * units];
         for (int r = 0; r < rows; r++)
@@ -46,7 +46,7 @@ public class Int4BlockMatMulTests
     public void TwoThreadsGiveBitIdenticalResults()
     {
         var rng = new Random(5);
-        var (g, _, _) = BlockwiseFc(rng, 6, 512, 1030, 32, true); // above the hand-off threshold
+        var (g, _, _) = BlockwiseModels.FullyConnected(rng, 6, 512, 1030, 32, true); // above the hand-off threshold
         var x = TestData.Uniform(rng, 6 * 512, -3, 3).Select(v => (float)v).ToArray();
         Assert.Equal(Run(g, x, 1), Run(g, x, 2));
     }
@@ -60,41 +60,6 @@ public class Int4BlockMatMulTests
         s.Run();
         s.Run(); // scratch and helper reused
         return s.Outputs[0].ToArray<float>();
-    }
-
-    /// <summary>One FULLY_CONNECTED with blockwise INT4 weights [units, depth] and FLOAT16 scales; the weights as float64.</summary>
-    private static (ModelGraph Graph, double[] Dequantized, double[] Bias) BlockwiseFc(Random rng, int rows, int depth, int units, int block, bool bias)
-    {
-        var g = new ModelGraph();
-        var sg = new Subgraph { Name = "main" };
-        g.Subgraphs.Add(sg);
-        int x = sg.AddTensor(new Tensor("x", TensorType.Float32, [rows, depth]));
-        var q = TestData.Integers(rng, (long)units * depth, -8, 8);
-        var scales = new Half[units * (depth / block)];
-        var scaleBytes = new byte[scales.Length * 2];
-        for (int i = 0; i < scales.Length; i++)
-        {
-            scales[i] = (Half)(0.005 + rng.NextDouble() * 0.05);
-            System.Buffers.Binary.BinaryPrimitives.WriteHalfLittleEndian(scaleBytes.AsSpan(i * 2), scales[i]);
-        }
-        int s = sg.AddTensor(new Tensor("w_scale", TensorType.Float16, [units, depth / block]) { Buffer = g.AddBuffer(scaleBytes) });
-        var qp = new QuantizationParams
-        {
-            DetailsType = QuantizationDetailsType.BlockwiseQuantization,
-            Blockwise = new TflBlockwiseQuantization { Scales = s, ZeroPoints = -1, BlockSize = block },
-        };
-        int w = sg.AddTensor(new Tensor("w", TensorType.Int4, [units, depth]) { Quantization = qp, Buffer = g.AddBuffer(TensorData.Encode(TensorType.Int4, q, [units, depth], null)) });
-        var biasValues = bias ? TestData.Uniform(rng, units) : new double[units];
-        int bt = bias ? sg.AddTensor(new Tensor("b", TensorType.Float32, [units]) { Buffer = g.AddBuffer(TensorData.Encode(TensorType.Float32, biasValues, [units], null)) }) : -1;
-        if (bias) biasValues = biasValues.Select(v => (double)(float)v).ToArray();
-        int y = sg.AddTensor(new Tensor("y", TensorType.Float32, [rows, units]));
-        sg.Inputs.Add(x);
-        sg.Outputs.Add(y);
-        sg.Operations.Add(new Operation(BuiltinOperator.FullyConnected, [x, w, bt], [y], OptionsTable.Create(BuiltinOptionsType.FullyConnectedOptions)));
-        var deq = new double[q.Length];
-        for (int u = 0; u < units; u++)
-            for (int k = 0; k < depth; k++) deq[u * depth + k] = q[u * depth + k] * (double)scales[u * (depth / block) + k / block];
-        return (g, deq, biasValues);
     }
 
     /// <summary>TFLite's asymmetric input quantization (float32 scaling, round half away from zero, nudged zero point).</summary>
