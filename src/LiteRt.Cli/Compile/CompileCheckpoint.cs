@@ -80,7 +80,9 @@ internal static class CompileCheckpoint
 
                 using var bundle = LlmBundle.Open(bundlePath);
                 var section = bundle.DecoderSection;
-                string sha = r.Describe ? "" : Convert.ToHexStringLower(bundle.DecoderSha256());
+                // The decoder section is the temporary .tflite byte for byte: hash that file with buffered reads rather than
+                // through the bundle's mapping (which would add the whole model to this process's resident pages).
+                string sha = r.Describe ? "" : OutputFiles.Sha256(temp);
                 var facts = new Manifest.ModelFacts(name, shown, Path.GetFileName(bundlePath), section.Length, sha)
                 {
                     Container = "litertlm",
