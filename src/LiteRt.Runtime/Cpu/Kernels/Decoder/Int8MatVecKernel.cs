@@ -12,8 +12,10 @@ namespace LiteRt.Runtime.Cpu.Kernels.Decoder;
 /// FULLY_CONNECTED hybrid (float32 activations, int8 symmetric weights per channel or per tensor) for the few-row
 /// products of LLM decode and prefill. The general hybrid kernel repacks the weights into int16 panels (twice their
 /// size, in the managed heap); this one reads the int8 rows where they lie (the memory-mapped file), each once per call,
-/// and takes every input row against it while it is in L1. Same arithmetic as the general kernel — same on-the-fly
-/// row quantization, exact int32 sums Σ q·w − zp·Σw, same float epilogue — so results are bit-identical.
+/// and takes every input row against it while it is in L1. Exact int32 sums Σ q·w − zp·Σw and the same float epilogue
+/// as the general kernel; one difference: asymmetric input rows are quantized with TFLite's rounding (half away from
+/// zero), while the general kernel rounds as XNNPack does (half to even, as LiteRT runs the op), so on rows with exact
+/// rounding ties the two can differ by one input step.
 /// AVX2 (vpmaddubsw on |x| and sign-adjusted w) with a scalar fallback.
 /// </summary>
 public static unsafe class Int8MatVecKernel
